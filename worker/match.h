@@ -1,0 +1,27 @@
+/* match.h - deciding alerts: a new statement against the candidate
+ * statements of the same proposition (DESIGN.md, "match").  Pure. */
+#ifndef CW_MATCH_H
+#define CW_MATCH_H
+
+#include "alert.h"
+#include "article.h"
+#include "stmt.h"
+
+struct match_conf {
+        double review_threshold; /* confidence for level "review" */
+        double alert_threshold;  /* confidence for level "alert" */
+};
+
+/* Compares statement st (index seq of art) with cands[0..n), the
+ * statements of the same proposition key: those of earlier articles,
+ * oldest first, then the other statements of art itself (before or after
+ * st: an article may deny a claim it reports further down).  Appends at
+ * most one alert per conflicting proposition to out; `against` is the
+ * earliest conflicting statement, or when only art itself holds the claim,
+ * art.
+ * Returns the number of alerts added, or -1 when out of memory. */
+int match_stmt(const struct match_conf *mc, const struct article *art,
+               const struct stmt *st, int seq, const struct cand *cands, size_t n,
+               int64_t now_ms, struct alert_list *out);
+
+#endif

@@ -1,0 +1,110 @@
+/* store.h - the statement cache (DESIGN.md, "Redis"): earlier statements
+ * by proposition key, processed-article markers and alert markers.
+ *
+ * A store is a table of operations (store_mem.c, store_redis.c) behind
+ * one opaque handle.  The calls are batch-shaped so a Redis store spends
+ * one round trip per call for a whole batch of articles:
+ *   store_lookup  - which articles are done, and the candidates of keys
+ *   store_put     - the batch's statement records (one MULTI/EXEC)
+ *   store_mark    - articles done and alerts delivered (one MULTI/EXEC)
+ * An article is marked done only after its alerts were handed off, so a
+ * crash in between reprocesses it (at-least-once) with stable alert ids. */
+#ifndef CW_STORE_H
+#define CW_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+struct store_query {
+        /* in */
+        const char *const *article_ids;
+        size_t n_articles;
+        const char *const *keys; /* proposition keys, distinct */
+        size_t n_keys;
+        size_t max_per_key;      /* newest records kept per key; 0 = all */
+        /* out, allocated by store_lookup, released by store_query_clear */
+        int *done;     /* n_articles flags: 1 when already processed */
+        json_t **recs; /* n_keys JSON arrays of records, oldest first */
+};
+
+/* One statement record to keep, under its proposition key. */
+struct store_rec {
+        const char *key;        /* proposition key */
+        const char *article_id;
+        int64_t ts_ms;          /* article published_at: orders records */
+        const char *json;       /* cand_record() dump, NUL-terminated */
+};
+
+struct store_ops {
+        const char *name;
+        int (*lookup)(struct store *s, struct store_query *q, char *errstr,
+                      size_t errstr_size);
+        int (*put)(struct store *s, const struct store_rec *recs, size_t n,
+                   char *errstr, size_t errstr_size);
+        int (*mark)(struct store *s, const char *const *article_ids, size_t n_art,
+                    const char *const *alert_ids, size_t n_alerts, char *errstr,
+                    size_t errstr_size);
+        /* Claims alert_id for one delivery channel ("kafka", "slack:desk"):
+         * returns 1 when newly claimed, 0 when already claimed, -1 on error. */
+        int (*claim)(struct store *s, const char *channel, const char *alert_id,
+                     char *errstr, size_t errstr_size);
+        int (*ping)(struct store *s, char *errstr, size_t errstr_size);
+        void (*destroy)(struct store *s);
+};
+
+/* Common head of every store; implementations embed it first. */
+struct store {
+        const struct store_ops *ops;
+};
+
+struct store_opts {
+        const char *ns;    /* key prefix, e.g. "cw:" */
+        int64_t ttl_s;     /* expiry of every key; default 180 days */
+        int timeout_ms;    /* Redis connect/command timeout */
+};
+
+/* An in-memory store (replay, tests). Never NULL but on out of memory. */
+struct store *store_mem_new(const struct store_opts *o);
+
+/* A Redis store at url ("redis://[:password@]host[:port][/db]" or
+ * "unix:/path"). Returns NULL with a message when it cannot connect. */
+struct store *store_redis_new(const char *url, const struct store_opts *o,
+                              char *errstr, size_t errstr_size);
+
+/* Deletes every key under the store's namespace (replay clean-up). */
+int store_redis_drop_namespace(struct store *s, char *errstr, size_t errstr_size);
+
+static inline int store_lookup(struct store *s, struct store_query *q, char *e, size_t es)
+{
+        return s->ops->lookup(s, q, e, es);
+}
+static inline int store_put(struct store *s, const struct store_rec *r, size_t n, char *e,
+                            size_t es)
+{
+        return s->ops->put(s, r, n, e, es);
+}
+static inline int store_mark(struct store *s, const char *const *a, size_t na,
+                             const char *const *al, size_t nal, char *e, size_t es)
+{
+        return s->ops->mark(s, a, na, al, nal, e, es);
+}
+static inline int store_claim(struct store *s, const char *ch, const char *id, char *e,
+                              size_t es)
+{
+        return s->ops->claim(s, ch, id, e, es);
+}
+static inline int store_ping(struct store *s, char *e, size_t es)
+{
+        return s->ops->ping(s, e, es);
+}
+
+/* Frees the store; accepts NULL. */
+void store_free(struct store *s);
+
+/* Releases what store_lookup allocated in q. */
+void store_query_clear(struct store_query *q);
+
+#endif
