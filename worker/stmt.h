@@ -65,6 +65,10 @@ struct stmt {
         struct prop prop;
         double strength;       /* 0..1: how sure the extraction is */
         const char *cue;       /* lexicon word that set stance/polarity, static */
+        /* The proposition in plain words for alert summaries, filled by
+         * the analyzer: "North Korea supplies weapons to Russia" (positive
+         * form, present tense, names not ids). Serialized as "gist". */
+        char gist[160];
         size_t off, len;       /* the sentence: byte range in article text */
         char *text;            /* the sentence, owned */
 };
