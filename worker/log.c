@@ -40,7 +40,7 @@ int log_setup(const char *level, const char *format)
 
 void log_write(enum log_level lvl, const char *ctx, const char *fmt, ...)
 {
-        char msg[2048], stamp[40];
+        char msg[2048], stamp[96];
         struct timespec ts;
         struct tm tm;
         va_list ap;
@@ -50,9 +50,9 @@ void log_write(enum log_level lvl, const char *ctx, const char *fmt, ...)
         va_end(ap);
         clock_gettime(CLOCK_REALTIME, &ts);
         gmtime_r(&ts.tv_sec, &tm);
-        snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+        snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                 tm.tm_sec, ts.tv_nsec / 1000000);
+                 tm.tm_sec, (int)(ts.tv_nsec / 1000000));
 
         if (log_fmt == LOG_FORMAT_TEXT) {
                 fprintf(stderr, "%s %-5s %s%s%s\n", stamp, level_names[lvl],
@@ -69,6 +69,11 @@ void log_write(enum log_level lvl, const char *ctx, const char *fmt, ...)
                 line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
                 if (line)
                         fprintf(stderr, "%s\n", line);
+                else /* not UTF-8: say so rather than drop the line */
+                        fprintf(stderr,
+                                "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":"
+                                "\"(log message was not valid UTF-8)\"}\n",
+                                stamp, level_names[lvl]);
                 free(line);
                 json_decref(o);
         }

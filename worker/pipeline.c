@@ -1,0 +1,510 @@
+/* pipeline.c - a batch of messages through parse -> analyze -> match ->
+ * store -> publish -> mark (see pipeline.h).
+ *
+ * Store round trips per batch: one lookup (done markers and candidates
+ * of every proposition key of the batch), one put, one mark.  Articles of
+ * the batch see the earlier articles of the batch through an in-memory
+ * overlay, so batching never changes which alerts are raised. */
+#include "pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define KEY_MAX 256
+
+struct pipeline {
+        struct pipeline_conf pc;
+        const struct lexicon *lx;
+        struct store *st;
+        struct sink **sinks;
+        size_t n_sinks;
+        struct pipeline_stats stats;
+};
+
+/* The candidates of one proposition key: store records (oldest first),
+ * then the statements of earlier articles of this batch. */
+struct keyslot {
+        char *key;
+        struct cand *v;
+        size_t n, cap;
+};
+
+/* Per-batch working state. */
+struct batch {
+        struct stmt_list *stmts; /* per item */
+        char (**keys)[KEY_MAX];  /* per item, per statement: "" when unindexed */
+        struct keyslot *slots;   /* open addressing, size nslots (power of 2) */
+        size_t nslots, nkeys;
+        struct alert_list alerts;
+};
+
+static int64_t real_now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct pipeline *pipeline_new(const struct pipeline_conf *pc, const struct lexicon *lx,
+                              struct store *st, struct sink **sinks, size_t n_sinks)
+{
+        struct pipeline *pl = calloc(1, sizeof(*pl));
+
+        if (!pl)
+                return NULL;
+        pl->pc = *pc;
+        if (!pl->pc.now_ms)
+                pl->pc.now_ms = real_now_ms;
+        pl->lx = lx;
+        pl->st = st;
+        pl->sinks = sinks;
+        pl->n_sinks = n_sinks;
+        return pl;
+}
+
+void pipeline_free(struct pipeline *pl)
+{
+        free(pl);
+}
+
+const struct pipeline_stats *pipeline_stats(const struct pipeline *pl)
+{
+        return &pl->stats;
+}
+
+static uint64_t hash_str(const char *s)
+{
+        uint64_t h = 1469598103934665603ULL;
+
+        while (*s)
+                h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+        return h;
+}
+
+/* The slot of key, or the empty slot where it belongs. */
+static struct keyslot *slot_find(struct batch *b, const char *key)
+{
+        size_t i = hash_str(key) & (b->nslots - 1);
+
+        while (b->slots[i].key && strcmp(b->slots[i].key, key) != 0)
+                i = (i + 1) & (b->nslots - 1);
+        return &b->slots[i];
+}
+
+static int slot_push(struct keyslot *ks, const struct cand *c)
+{
+        if (ks->n == ks->cap) {
+                size_t cap = ks->cap ? ks->cap * 2 : 8;
+                struct cand *v = realloc(ks->v, cap * sizeof(*v));
+
+                if (!v)
+                        return -1;
+                ks->v = v;
+                ks->cap = cap;
+        }
+        ks->v[ks->n++] = *c;
+        return 0;
+}
+
+static void batch_clear(struct batch *b, size_t n)
+{
+        size_t i, j;
+
+        for (i = 0; b->stmts && i < n; i++)
+                stmt_list_free(&b->stmts[i]);
+        for (i = 0; b->keys && i < n; i++)
+                free(b->keys[i]);
+        for (i = 0; b->slots && i < b->nslots; i++) {
+                for (j = 0; j < b->slots[i].n; j++)
+                        cand_clear(&b->slots[i].v[j]);
+                free(b->slots[i].v);
+                free(b->slots[i].key);
+        }
+        free(b->stmts);
+        free(b->keys);
+        free(b->slots);
+        alert_list_free(&b->alerts);
+}
+
+/* Parses and analyzes every item; collects the distinct keys. */
+static int batch_analyze(struct pipeline *pl, struct batch *b, struct item *items,
+                         size_t n)
+{
+        size_t i, j, total = 0;
+
+        b->stmts = calloc(n ? n : 1, sizeof(*b->stmts));
+        b->keys = calloc(n ? n : 1, sizeof(*b->keys));
+        if (!b->stmts || !b->keys)
+                return -1;
+        for (i = 0; i < n; i++) {
+                struct item *it = &items[i];
+
+                pl->stats.bytes += it->len;
+                if (article_parse(it->buf, it->len, it->ts_ms, &pl->pc.art_limits, &it->art,
+                                  &it->err, it->errstr, sizeof(it->errstr)) == -1) {
+                        it->result = ITEM_BAD;
+                        continue;
+                }
+                if (analyze_article(pl->lx, &pl->pc.an_limits, it->art, &b->stmts[i]) == -1)
+                        return -1;
+                b->keys[i] = calloc(b->stmts[i].n ? b->stmts[i].n : 1, KEY_MAX);
+                if (!b->keys[i])
+                        return -1;
+                for (j = 0; j < b->stmts[i].n; j++) {
+                        if (prop_key(&b->stmts[i].v[j].prop, b->keys[i][j], KEY_MAX) < 0)
+                                b->keys[i][j][0] = '\0';
+                        else
+                                total++;
+                }
+        }
+        /* A table at most half full. */
+        for (b->nslots = 16; b->nslots < 2 * total + 1; b->nslots *= 2)
+                ;
+        b->slots = calloc(b->nslots, sizeof(*b->slots));
+        if (!b->slots)
+                return -1;
+        for (i = 0; i < n; i++) {
+                for (j = 0; j < b->stmts[i].n; j++) {
+                        struct keyslot *ks;
+
+                        if (!b->keys[i][j][0])
+                                continue;
+                        ks = slot_find(b, b->keys[i][j]);
+                        if (!ks->key) {
+                                if (!(ks->key = strdup(b->keys[i][j])))
+                                        return -1;
+                                b->nkeys++;
+                        }
+                }
+        }
+        return 0;
+}
+
+/* One store round trip: done markers and earlier statements by key. */
+static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items,
+                        size_t n, char *errstr, size_t errstr_size)
+{
+        const char **ids = calloc(n ? n : 1, sizeof(*ids));
+        const char **keys = calloc(b->nkeys ? b->nkeys : 1, sizeof(*keys));
+        struct keyslot **ksv = calloc(b->nkeys ? b->nkeys : 1, sizeof(*ksv));
+        struct store_query q = {0};
+        size_t i, j, na = 0, nk = 0;
+        int rc = -1;
+
+        if (!ids || !keys || !ksv)
+                goto done;
+        for (i = 0; i < n; i++)
+                if (items[i].art)
+                        ids[na++] = items[i].art->id;
+        for (i = 0; i < b->nslots; i++) {
+                if (b->slots[i].key) {
+                        ksv[nk] = &b->slots[i];
+                        keys[nk++] = b->slots[i].key;
+                }
+        }
+        q.article_ids = ids;
+        q.n_articles = na;
+        q.keys = keys;
+        q.n_keys = nk;
+        q.max_per_key = pl->pc.max_candidates;
+        pl->stats.store_calls++;
+        if (store_lookup(pl->st, &q, errstr, errstr_size) == -1) {
+                pl->stats.store_errors++;
+                goto done;
+        }
+        for (i = 0, j = 0; i < n; i++) {
+                if (!items[i].art)
+                        continue;
+                if (q.done[j++])
+                        items[i].result = ITEM_DUPLICATE;
+        }
+        for (i = 0; i < nk; i++) {
+                size_t k, m = json_array_size(q.recs[i]);
+
+                for (k = 0; k < m; k++) {
+                        struct cand c;
+
+                        if (cand_from_record(json_array_get(q.recs[i], k), &c) == -1)
+                                continue;
+                        if (slot_push(ksv[i], &c) == -1) {
+                                cand_clear(&c);
+                                goto done;
+                        }
+                }
+        }
+        rc = 0;
+done:
+        store_query_clear(&q);
+        free(ids);
+        free(keys);
+        free(ksv);
+        return rc;
+}
+
+/* Has article id been seen earlier in this batch (a repeated message)? */
+static int seen_before(struct item *items, size_t i)
+{
+        size_t k;
+
+        for (k = 0; k < i; k++)
+                if (items[k].art && items[k].result != ITEM_BAD &&
+                    strcmp(items[k].art->id, items[i].art->id) == 0)
+                        return 1;
+        return 0;
+}
+
+/* Matches the statements of item i against their candidates. */
+static int match_item(struct pipeline *pl, struct batch *b, struct item *it, size_t i,
+                      int64_t now)
+{
+        struct stmt_list *sl = &b->stmts[i];
+        json_t *ref = article_ref_json(it->art);
+        struct cand *cv = NULL;
+        size_t j, k, cap = 0;
+        int rc = -1;
+
+        if (!ref)
+                return -1;
+        for (j = 0; j < sl->n; j++) {
+                struct keyslot *ks;
+                size_t nc = 0, before = b->alerts.n;
+                int added;
+
+                if (!b->keys[i][j][0])
+                        continue;
+                ks = slot_find(b, b->keys[i][j]);
+                if (cap < ks->n + sl->n) {
+                        cap = ks->n + sl->n;
+                        free(cv);
+                        if (!(cv = malloc(cap * sizeof(*cv))))
+                                goto done;
+                }
+                /* Earlier news (not an earlier try at this same article),
+                 * then the article's own other statements of the key. */
+                for (k = 0; k < ks->n; k++) {
+                        const char *aid = json_string_value(
+                                json_object_get(ks->v[k].article, "id"));
+
+                        if (aid && strcmp(aid, it->art->id) != 0)
+                                cv[nc++] = ks->v[k];
+                }
+                for (k = 0; k < sl->n; k++) {
+                        if (k == j || strcmp(b->keys[i][k], b->keys[i][j]) != 0)
+                                continue;
+                        memset(&cv[nc], 0, sizeof(cv[nc]));
+                        cv[nc].st = sl->v[k];
+                        cv[nc].article = ref;
+                        cv[nc].published_ms = it->art->published_ms;
+                        cv[nc++].seq = (int)k;
+                }
+                added = match_stmt(&pl->pc.match, it->art, &sl->v[j], (int)j, cv, nc, now,
+                                   &b->alerts);
+                if (added < 0)
+                        goto done;
+                it->n_alerts += b->alerts.n - before;
+        }
+        rc = 0;
+done:
+        free(cv);
+        json_decref(ref);
+        return rc;
+}
+
+/* Adds the statements of item i to the overlay, as later articles of the
+ * batch must see them. */
+static int overlay_add(struct batch *b, struct item *it, size_t i)
+{
+        struct stmt_list *sl = &b->stmts[i];
+        size_t j;
+
+        for (j = 0; j < sl->n; j++) {
+                struct cand c = {0};
+
+                if (!b->keys[i][j][0])
+                        continue;
+                c.st = sl->v[j];
+                c.st.text = strdup(sl->v[j].text ? sl->v[j].text : "");
+                c.article = article_ref_json(it->art);
+                c.published_ms = it->art->published_ms;
+                c.seq = (int)j;
+                if (!c.st.text || !c.article ||
+                    slot_push(slot_find(b, b->keys[i][j]), &c) == -1) {
+                        cand_clear(&c);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+/* Writes the statement records of every processed item: one store call. */
+static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, size_t n,
+                     char *errstr, size_t errstr_size)
+{
+        struct store_rec *recs = NULL;
+        size_t i, j, nr = 0, cap = 0;
+        int rc = -1;
+
+        for (i = 0; i < n; i++)
+                if (items[i].result == ITEM_PENDING)
+                        cap += b->stmts[i].n;
+        if (cap == 0)
+                return 0;
+        if (!(recs = calloc(cap, sizeof(*recs))))
+                return -1;
+        for (i = 0; i < n; i++) {
+                if (items[i].result != ITEM_PENDING)
+                        continue;
+                for (j = 0; j < b->stmts[i].n; j++) {
+                        json_t *rec;
+
+                        if (!b->keys[i][j][0])
+                                continue;
+                        rec = cand_record(items[i].art, &b->stmts[i].v[j], (int)j);
+                        recs[nr].json = rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS)
+                                            : NULL;
+                        json_decref(rec);
+                        if (!recs[nr].json)
+                                goto done;
+                        recs[nr].key = b->keys[i][j];
+                        recs[nr].article_id = items[i].art->id;
+                        recs[nr++].ts_ms = items[i].art->published_ms;
+                }
+        }
+        pl->stats.store_calls++;
+        rc = nr ? store_put(pl->st, recs, nr, errstr, errstr_size) : 0;
+        if (rc == -1)
+                pl->stats.store_errors++;
+done:
+        for (i = 0; i < cap; i++)
+                free((char *)recs[i].json);
+        free(recs);
+        return rc;
+}
+
+/* Hands every alert to every sink and waits for delivery. */
+static int batch_publish(struct pipeline *pl, struct batch *b, char *errstr,
+                         size_t errstr_size)
+{
+        size_t i, k;
+
+        for (k = 0; k < pl->n_sinks; k++) {
+                for (i = 0; i < b->alerts.n; i++) {
+                        if (sink_publish(pl->sinks[k], &b->alerts.v[i], errstr, errstr_size) ==
+                            -1) {
+                                pl->stats.sink_errors++;
+                                return -1;
+                        }
+                }
+                if (sink_flush(pl->sinks[k], -1, errstr, errstr_size) == -1) {
+                        pl->stats.sink_errors++;
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+/* Marks processed articles and delivered alerts: one store call. */
+static int batch_mark(struct pipeline *pl, struct batch *b, struct item *items, size_t n,
+                      char *errstr, size_t errstr_size)
+{
+        const char **ids = calloc(n ? n : 1, sizeof(*ids));
+        const char **aids = calloc(b->alerts.n ? b->alerts.n : 1, sizeof(*aids));
+        size_t i, na = 0;
+        int rc = -1;
+
+        if (ids && aids) {
+                for (i = 0; i < n; i++)
+                        if (items[i].result == ITEM_PENDING)
+                                ids[na++] = items[i].art->id;
+                for (i = 0; i < b->alerts.n; i++)
+                        aids[i] = b->alerts.v[i].id;
+                pl->stats.store_calls++;
+                rc = (na || b->alerts.n)
+                             ? store_mark(pl->st, ids, na, aids, b->alerts.n, errstr, errstr_size)
+                             : 0;
+                if (rc == -1)
+                        pl->stats.store_errors++;
+        }
+        free(ids);
+        free(aids);
+        return rc;
+}
+
+static void batch_count(struct pipeline *pl, struct batch *b, struct item *items, size_t n)
+{
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+                if (items[i].result == ITEM_BAD) {
+                        pl->stats.bad++;
+                } else if (items[i].result == ITEM_DUPLICATE) {
+                        pl->stats.duplicates++;
+                } else {
+                        items[i].result = ITEM_OK;
+                        items[i].n_stmts = b->stmts[i].n;
+                        pl->stats.articles++;
+                        pl->stats.statements += b->stmts[i].n;
+                }
+        }
+        for (i = 0; i < b->alerts.n; i++) {
+                pl->stats.alerts++;
+                pl->stats.by_kind[b->alerts.v[i].kind]++;
+                pl->stats.by_level[b->alerts.v[i].level]++;
+        }
+}
+
+int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errstr,
+                   size_t errstr_size)
+{
+        struct batch b = {0};
+        int64_t now = pl->pc.now_ms();
+        size_t i;
+        int rc = -1;
+
+        snprintf(errstr, errstr_size, "out of memory");
+        for (i = 0; i < n; i++) {
+                items[i].result = ITEM_PENDING;
+                items[i].art = NULL;
+                items[i].n_stmts = items[i].n_alerts = 0;
+        }
+        if (batch_analyze(pl, &b, items, n) == -1 ||
+            batch_lookup(pl, &b, items, n, errstr, errstr_size) == -1)
+                goto done;
+        for (i = 0; i < n; i++) {
+                if (items[i].result != ITEM_PENDING)
+                        continue;
+                if (seen_before(items, i)) {
+                        items[i].result = ITEM_DUPLICATE;
+                        continue;
+                }
+                if (!pl->pc.warm && match_item(pl, &b, &items[i], i, now) == -1)
+                        goto done;
+                if (overlay_add(&b, &items[i], i) == -1)
+                        goto done;
+        }
+        if (batch_put(pl, &b, items, n, errstr, errstr_size) == -1 ||
+            batch_publish(pl, &b, errstr, errstr_size) == -1 ||
+            batch_mark(pl, &b, items, n, errstr, errstr_size) == -1)
+                goto done;
+        batch_count(pl, &b, items, n);
+        errstr[0] = '\0';
+        rc = 0;
+done:
+        batch_clear(&b, n);
+        return rc;
+}
+
+void pipeline_batch_clear(struct item *items, size_t n)
+{
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+                article_free(items[i].art);
+                items[i].art = NULL;
+        }
+}
