@@ -1,0 +1,344 @@
+/* it_worker.c - `claimwatch run` end to end over real protocols: a real
+ * redis-server (the CTest fixture) and librdkafka's mock cluster, which
+ * this test runs in-process and the worker reaches over TCP.
+ *
+ *  1. a 3-article thread (claim -> denial -> contradiction) yields exactly
+ *     a denial and a contradiction on the alerts topic, against the right
+ *     articles;
+ *  2. a restart on the same group reprocesses nothing and adds no alert;
+ *  3. five bad messages between good ones land in the dead-letter topic
+ *     with reasons while the good ones still alert. */
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+#define ARTICLES "news.articles"
+#define ALERTS   "news.factcheck.alerts"
+#define DLQ      "news.articles.dlq"
+
+static char boot[256], ns[64], logpath[256];
+static const char *bin, *redis_url;
+
+struct msgs {
+        json_t *v[64];
+        char *hdr_error[64];
+        char *key[64];
+        char *raw[64];
+        size_t n;
+};
+
+static void msgs_clear(struct msgs *m)
+{
+        size_t i;
+
+        for (i = 0; i < m->n; i++) {
+                json_decref(m->v[i]);
+                free(m->hdr_error[i]);
+                free(m->key[i]);
+                free(m->raw[i]);
+        }
+        memset(m, 0, sizeof(*m));
+}
+
+static void produce(rd_kafka_t *p, const char *topic, const char *buf, size_t len)
+{
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+                p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(0),
+                RD_KAFKA_V_VALUE((void *)buf, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_END);
+
+        CHECK(err == RD_KAFKA_RESP_ERR_NO_ERROR);
+        CHECK(rd_kafka_flush(p, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+/* Produces every non-empty line of a file from the source tree. */
+static int produce_file(rd_kafka_t *p, const char *rel)
+{
+        char path[512], line[8192];
+        FILE *fp;
+        int n = 0;
+
+        snprintf(path, sizeof(path), "%s/%s", getenv("CW_SOURCE_DIR"), rel);
+        fp = fopen(path, "r");
+        CHECK(fp != NULL);
+        while (fp && fgets(line, sizeof(line), fp)) {
+                size_t len = strcspn(line, "\n");
+
+                if (len == 0)
+                        continue;
+                produce(p, ARTICLES, line, len);
+                n++;
+        }
+        if (fp)
+                fclose(fp);
+        return n;
+}
+
+/* Reads a whole topic (partition 0) from the beginning. */
+static void read_topic(const char *topic, struct msgs *out)
+{
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_topic_partition_list_t *parts;
+        char err[256];
+        rd_kafka_t *c;
+        int idle = 0;
+
+        msgs_clear(out);
+        rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
+        rd_kafka_conf_set(conf, "group.id", "it-reader", err, sizeof(err));
+        rd_kafka_conf_set(conf, "enable.partition.eof", "true", err, sizeof(err));
+        rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof(err));
+        c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
+        rd_kafka_poll_set_consumer(c);
+        parts = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(parts, topic, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+        rd_kafka_assign(c, parts);
+        rd_kafka_topic_partition_list_destroy(parts);
+        while (idle < 20) {
+                rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 500);
+                rd_kafka_headers_t *hdrs = NULL;
+                const void *hv;
+                size_t hl;
+
+                if (!m) {
+                        idle++;
+                        continue;
+                }
+                if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                        rd_kafka_message_destroy(m);
+                        break;
+                }
+                if (!m->err && out->n < 64) {
+                        out->v[out->n] = json_loadb(m->payload, m->len, 0, NULL);
+                        if (!out->v[out->n])
+                                out->v[out->n] = json_stringn(m->payload, m->len);
+                        if (rd_kafka_message_headers(m, &hdrs) == 0 &&
+                            rd_kafka_header_get_last(hdrs, "error", &hv, &hl) == 0)
+                                out->hdr_error[out->n] = strndup(hv, hl);
+                        if (m->key)
+                                out->key[out->n] = strndup(m->key, m->key_len);
+                        out->raw[out->n] = strndup(m->payload ? m->payload : "", m->len);
+                        out->n++;
+                }
+                rd_kafka_message_destroy(m);
+        }
+        rd_kafka_consumer_close(c);
+        rd_kafka_destroy(c);
+}
+
+static pid_t start_worker(void)
+{
+        pid_t pid = fork();
+
+        if (pid == 0) {
+                FILE *lf = freopen(logpath, "a", stderr);
+
+                (void)lf;
+                execl(bin, bin, "run", "--brokers", boot, "--redis-url", redis_url,
+                      "--namespace", ns, "--group", "it-worker", "--batch-timeout-ms", "100",
+                      "--log-format", "text", (char *)NULL);
+                _exit(127);
+        }
+        return pid;
+}
+
+static int stop_worker(pid_t pid)
+{
+        int status = 0;
+
+        kill(pid, SIGTERM);
+        waitpid(pid, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Waits until topic holds at least want messages (or 60 s). */
+static void wait_for(const char *topic, size_t want, struct msgs *out)
+{
+        int i;
+
+        for (i = 0; i < 60; i++) {
+                read_topic(topic, out);
+                if (out->n >= want)
+                        return;
+                sleep(1);
+        }
+}
+
+static const char *str_at(json_t *o, const char *a, const char *b, const char *c)
+{
+        json_t *v = json_object_get(o, a);
+
+        if (b)
+                v = json_object_get(v, b);
+        if (c)
+                v = json_object_get(v, c);
+        return json_string_value(v);
+}
+
+/* Counts alerts of kind for article against against_id. */
+static int count_alerts(struct msgs *m, const char *kind, const char *art, const char *against)
+{
+        size_t i;
+        int n = 0;
+
+        for (i = 0; i < m->n; i++) {
+                const char *k = str_at(m->v[i], "kind", NULL, NULL);
+                const char *a = str_at(m->v[i], "article", "id", NULL);
+                const char *g = str_at(m->v[i], "against", "article", "id");
+
+                if (k && a && g && !strcmp(k, kind) && !strcmp(a, art) && !strcmp(g, against))
+                        n++;
+        }
+        return n;
+}
+
+static int log_has(const char *needle)
+{
+        char buf[1 << 16];
+        FILE *fp = fopen(logpath, "r");
+        size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+
+        if (fp)
+                fclose(fp);
+        buf[n] = '\0';
+        return strstr(buf, needle) != NULL;
+}
+
+static void test_thread(rd_kafka_t *p)
+{
+        struct msgs m = {0};
+        pid_t pid;
+        size_t i;
+
+        CHECK(produce_file(p, "examples/thread.jsonl") == 3);
+        pid = start_worker();
+        wait_for(ALERTS, 2, &m);
+        sleep(2); /* anything extra would show up now */
+        CHECK(stop_worker(pid) == 0);
+        read_topic(ALERTS, &m);
+        CHECK(m.n == 2);
+        CHECK(count_alerts(&m, "denial", "example-2", "example-1") == 1);
+        CHECK(count_alerts(&m, "contradiction", "example-3", "example-2") == 1);
+        for (i = 0; i < m.n; i++) {
+                CHECK_STR(str_at(m.v[i], "schema", NULL, NULL), "claimwatch.alert/v1");
+                CHECK(m.key[i] && !strcmp(m.key[i], str_at(m.v[i], "alert_id", NULL, NULL)));
+        }
+        msgs_clear(&m);
+}
+
+static void test_restart(void)
+{
+        struct msgs m = {0};
+        pid_t pid;
+
+        truncate(logpath, 0);
+        pid = start_worker();
+        sleep(6);
+        CHECK(stop_worker(pid) == 0);
+        read_topic(ALERTS, &m);
+        CHECK(m.n == 2);
+        CHECK(log_has("stopping: 0 articles"));
+        msgs_clear(&m);
+}
+
+static void test_bad_messages(rd_kafka_t *p)
+{
+        static const char *good_claim =
+                "{\"id\":\"example-4\",\"source\":\"Example Wire\",\"published_at\":"
+                "\"2024-04-02T08:00:00Z\",\"title\":\"Report: Iran sent drones to Russia\","
+                "\"body\":\"Ukrainian intelligence said Iran has supplied attack drones to "
+                "Russia.\"}";
+        static const char *good_denial =
+                "{\"id\":\"example-5\",\"source\":\"Example Times\",\"published_at\":"
+                "\"2024-04-03T08:00:00Z\",\"title\":\"Tehran rejects drone report\","
+                "\"body\":\"Iran denied that it had supplied drones to Russia.\"}";
+        static const char *bad[5] = {
+                "this is not json at all",
+                "{\"source\":\"No Id Daily\",\"body\":\"An article without an id.\"}",
+                "{\"id\":\"no-text-1\",\"source\":\"Empty\"}",
+                "{\"id\":[\"an\",\"array\"],\"body\":\"wrong type of id\"}",
+                "{\"id\":\"truncated\",\"body\":\"the closing brace is missing\"",
+        };
+        struct msgs m = {0};
+        pid_t pid;
+        size_t i;
+        int with_reason = 0;
+
+        produce(p, ARTICLES, bad[0], strlen(bad[0]));
+        produce(p, ARTICLES, good_claim, strlen(good_claim));
+        produce(p, ARTICLES, bad[1], strlen(bad[1]));
+        produce(p, ARTICLES, bad[2], strlen(bad[2]));
+        produce(p, ARTICLES, good_denial, strlen(good_denial));
+        produce(p, ARTICLES, bad[3], strlen(bad[3]));
+        produce(p, ARTICLES, bad[4], strlen(bad[4]));
+        pid = start_worker();
+        wait_for(DLQ, 5, &m);
+        wait_for(ALERTS, 3, &m);
+        sleep(1);
+        CHECK(stop_worker(pid) == 0);
+        read_topic(DLQ, &m);
+        CHECK(m.n == 5);
+        for (i = 0; i < m.n; i++) {
+                with_reason += m.hdr_error[i] && m.hdr_error[i][0];
+                /* the original bytes, in order */
+                CHECK_STR(m.raw[i], bad[i]);
+        }
+        CHECK(with_reason == 5);
+        CHECK(m.n >= 1 && m.hdr_error[0] && !strcmp(m.hdr_error[0], "not_json"));
+        CHECK(m.n >= 2 && m.hdr_error[1] && !strcmp(m.hdr_error[1], "missing_id"));
+        CHECK(m.n >= 3 && m.hdr_error[2] && !strcmp(m.hdr_error[2], "missing_text"));
+        read_topic(ALERTS, &m);
+        CHECK(m.n == 3);
+        CHECK(count_alerts(&m, "denial", "example-5", "example-4") == 1);
+        CHECK(log_has("rejected to news.articles.dlq"));
+        msgs_clear(&m);
+}
+
+int main(void)
+{
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_mock_cluster_t *mc;
+        rd_kafka_t *mrk, *p;
+        char err[256];
+
+        bin = getenv("CW_BIN");
+        redis_url = getenv("CW_TEST_REDIS_URL");
+        if (!bin || !redis_url) {
+                fprintf(stderr, "CW_BIN and CW_TEST_REDIS_URL must be set (run via ctest)\n");
+                return 1;
+        }
+        snprintf(ns, sizeof(ns), "it-worker-%ld:", (long)getpid());
+        snprintf(logpath, sizeof(logpath), "it_worker.%ld.log", (long)getpid());
+        mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+        mc = rd_kafka_mock_cluster_new(mrk, 1);
+        snprintf(boot, sizeof(boot), "%s", rd_kafka_mock_cluster_bootstraps(mc));
+        rd_kafka_mock_topic_create(mc, ARTICLES, 1, 1);
+        rd_kafka_mock_topic_create(mc, ALERTS, 1, 1);
+        rd_kafka_mock_topic_create(mc, DLQ, 1, 1);
+
+        conf = rd_kafka_conf_new();
+        rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
+        p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+
+        test_thread(p);
+        test_restart();
+        test_bad_messages(p);
+
+        rd_kafka_destroy(p);
+        rd_kafka_mock_cluster_destroy(mc);
+        rd_kafka_destroy(mrk);
+        if (!check_fail)
+                unlink(logpath);
+        else
+                fprintf(stderr, "worker log kept in %s\n", logpath);
+        return check_done("it_worker");
+}
