@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# cli_main.sh - the command line as users and tools call it: --help,
+# exit codes 0/1/2 with one-line messages naming the bad input, and the
+# zero-server paths (analyze, replay --input) on the project's examples.
+set -u
+bin=${CW_BIN:?run via ctest}
+src=${CW_SOURCE_DIR:?run via ctest}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect CODE PATTERN -- command...: exit code and a stderr line matching PATTERN
+expect() {
+        local code=$1 pat=$2
+        shift 3
+        "$@" >"$tmp/out" 2>"$tmp/err"
+        local rc=$?
+        if [ "$rc" -ne "$code" ]; then
+                bad "$* exited $rc, want $code; stderr: $(head -c 300 "$tmp/err")"
+        elif [ -n "$pat" ] && ! grep -q -- "$pat" "$tmp/err"; then
+                bad "$*: stderr lacks '$pat': $(head -c 300 "$tmp/err")"
+        else
+                ok
+        fi
+}
+
+expect 0 "" -- "$bin" --help
+grep -q "replay" "$tmp/out" && ok || bad "--help does not list replay"
+expect 0 "" -- "$bin" run --help
+grep -q -- "--alerts-topic" "$tmp/out" && grep -q CLAIMWATCH_ALERTS_TOPIC "$tmp/out" && ok ||
+        bad "run --help lacks --alerts-topic / CLAIMWATCH_ALERTS_TOPIC"
+expect 0 "" -- "$bin" replay --help
+expect 0 "" -- "$bin" analyze --help
+expect 2 "" -- "$bin"
+expect 2 "frobnicate" -- "$bin" frobnicate
+expect 2 "no-such-flag" -- "$bin" replay --no-such-flag 1
+expect 2 "missing.jsonl" -- "$bin" replay --input "$tmp/missing.jsonl"
+expect 2 "needs --input" -- "$bin" replay
+expect 2 "batch" -- "$bin" replay --batch-size banana --input "$src/examples/thread.jsonl"
+expect 2 "from" -- "$bin" replay --input "$src/examples/thread.jsonl" --from yesterday
+
+echo '{"batch_size": 10, "no_such_key": 1}' >"$tmp/bad.json"
+expect 2 "no_such_key" -- "$bin" replay --config "$tmp/bad.json" --input "$src/examples/thread.jsonl"
+echo '{"batch_size": ' >"$tmp/broken.json"
+expect 2 "broken.json" -- "$bin" replay --config "$tmp/broken.json" --input "$src/examples/thread.jsonl"
+expect 2 "nope.json" -- "$bin" run --config "$tmp/nope.json"
+CLAIMWATCH_BATCH_SIZE=0 expect 2 "BATCH_SIZE" -- "$bin" replay --input "$src/examples/thread.jsonl"
+
+# runtime failure: Redis not listening on a loopback port -> exit 1
+expect 1 "" -- "$bin" replay --input "$src/examples/thread.jsonl" --redis redis://127.0.0.1:1/0
+
+# the zero-server paths
+expect 0 "" -- "$bin" analyze "$src/examples/dateline.txt"
+[ -s "$tmp/out" ] && python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" &&
+        ok || bad "analyze output is not JSON lines"
+expect 0 "replay:" -- "$bin" replay --input "$src/examples/thread.jsonl"
+python3 - "$tmp/out" <<'PY' && ok || bad "replay of the example thread: wrong alerts"
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+pairs = sorted((a["kind"], a["article"]["id"], a["against"]["article"]["id"]) for a in alerts)
+want = [("contradiction", "example-3", "example-2"), ("denial", "example-2", "example-1")]
+if pairs != want:
+    sys.exit("got %r" % pairs)
+PY
+# stdin and --output
+"$bin" replay --input - --output "$tmp/alerts.jsonl" <"$src/examples/thread.jsonl" >"$tmp/out" 2>/dev/null
+[ ! -s "$tmp/out" ] && [ "$(grep -c . "$tmp/alerts.jsonl")" -eq 2 ] && ok ||
+        bad "replay --input - --output FILE"
+# bad lines in a file are reported and skipped, good ones still alert
+{ head -n 1 "$src/examples/thread.jsonl"; cat "$src/examples/bad-messages.txt";
+  tail -n 2 "$src/examples/thread.jsonl"; } >"$tmp/mixed.jsonl"
+expect 0 "rejected" -- "$bin" replay --input "$tmp/mixed.jsonl"
+[ "$(grep -c . "$tmp/out")" -eq 2 ] && ok || bad "mixed file: want 2 alerts"
+# dateline text through replay (the denial names the claim in the same article)
+expect 0 "" -- "$bin" replay --input "$src/examples/dateline.txt"
+grep -q '"kind":"denial"' "$tmp/out" && ok || bad "dateline article: no denial alert"
+
+echo "cli_main: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
