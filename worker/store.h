@@ -77,6 +77,11 @@ struct store *store_redis_new(const char *url, const struct store_opts *o,
 /* Deletes every key under the store's namespace (replay clean-up). */
 int store_redis_drop_namespace(struct store *s, char *errstr, size_t errstr_size);
 
+/* Round trips to Redis so far (each batch of pipelined commands and its
+ * replies counts one, connection handshakes included), for tests and
+ * metrics.  Returns 0 for a store that is not a Redis store. */
+unsigned long store_redis_round_trips(struct store *s);
+
 static inline int store_lookup(struct store *s, struct store_query *q, char *e, size_t es)
 {
         return s->ops->lookup(s, q, e, es);

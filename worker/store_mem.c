@@ -1,0 +1,482 @@
+/* store_mem.c - the in-memory statement cache behind store.h, for
+ * `replay --input` and tests.  Everything lives in open-addressing hash
+ * tables so a lookup or a put costs O(1) per key, not a scan:
+ *   keys    proposition key -> its records, sorted by ts then insertion
+ *   recs    (key, article id, json) -> record, for idempotent re-puts
+ *   done, alerts, claims   sets of byte strings
+ * Records are parsed once, at put; a lookup hands out new references to
+ * the same JSON objects, so callers must treat them as read-only.
+ * Nothing expires: the TTL of store_opts is ignored. */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+/* One open-addressing table of entries with their hashes; no deletion. */
+struct mtab {
+        void **slots;
+        uint64_t *hashes;
+        size_t cap, n; /* cap is 0 or a power of two */
+};
+
+/* A set member: a byte string. */
+struct mblob {
+        size_t len;
+        char data[];
+};
+
+struct mrec;
+
+/* A proposition key and its records, oldest first. */
+struct mkey {
+        char *name;
+        struct mrec **v;
+        size_t n, cap;
+};
+
+struct mrec {
+        struct mkey *k;
+        char *article_id;
+        char *json;
+        json_t *doc;
+        int64_t ts_ms;
+};
+
+struct mem_store {
+        struct store base;
+        struct mtab keys, recs, done, alerts, claims;
+};
+
+/* What a lookup compares entries against. */
+struct mprobe {
+        const char *key;
+        const char *article_id;
+        const char *json;
+        const char *p; /* byte string, for sets */
+        size_t len;
+};
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME  1099511628211ULL
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t len)
+{
+        const unsigned char *b = p;
+        size_t i;
+
+        for (i = 0; i < len; i++) {
+                h ^= b[i];
+                h *= FNV_PRIME;
+        }
+        return h;
+}
+
+/* A string and its terminating NUL, so "ab"+"c" differs from "a"+"bc". */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+        return hash_bytes(h, s, strlen(s) + 1);
+}
+
+static void *mtab_find(const struct mtab *t, uint64_t h,
+                       int (*eq)(const void *entry, const struct mprobe *pr),
+                       const struct mprobe *pr)
+{
+        size_t i;
+
+        if (!t->cap)
+                return NULL;
+        for (i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
+                if (t->hashes[i] == h && eq(t->slots[i], pr))
+                        return t->slots[i];
+        }
+        return NULL;
+}
+
+static void mtab_place(void **slots, uint64_t *hashes, size_t cap, uint64_t h, void *e)
+{
+        size_t i = h & (cap - 1);
+
+        while (slots[i])
+                i = (i + 1) & (cap - 1);
+        slots[i] = e;
+        hashes[i] = h;
+}
+
+static int mtab_grow(struct mtab *t)
+{
+        size_t cap = t->cap ? t->cap * 2 : 64, i;
+        void **slots = calloc(cap, sizeof(*slots));
+        uint64_t *hashes = malloc(cap * sizeof(*hashes));
+
+        if (!slots || !hashes) {
+                free(slots);
+                free(hashes);
+                return -1;
+        }
+        for (i = 0; i < t->cap; i++) {
+                if (t->slots[i])
+                        mtab_place(slots, hashes, cap, t->hashes[i], t->slots[i]);
+        }
+        free(t->slots);
+        free(t->hashes);
+        t->slots = slots;
+        t->hashes = hashes;
+        t->cap = cap;
+        return 0;
+}
+
+/* Makes room for one more entry. Returns 0 or -1 when out of memory. */
+static int mtab_reserve(struct mtab *t)
+{
+        if ((t->n + 1) * 10 > t->cap * 7)
+                return mtab_grow(t);
+        return 0;
+}
+
+/* Adds an entry known to be absent. Returns 0 or -1 when out of memory. */
+static int mtab_add(struct mtab *t, uint64_t h, void *e)
+{
+        if (mtab_reserve(t) == -1)
+                return -1;
+        mtab_place(t->slots, t->hashes, t->cap, h, e);
+        t->n++;
+        return 0;
+}
+
+static void mtab_free(struct mtab *t, void (*free_entry)(void *))
+{
+        size_t i;
+
+        for (i = 0; i < t->cap; i++) {
+                if (t->slots[i] && free_entry)
+                        free_entry(t->slots[i]);
+        }
+        free(t->slots);
+        free(t->hashes);
+        memset(t, 0, sizeof(*t));
+}
+
+static int blob_eq(const void *entry, const struct mprobe *pr)
+{
+        const struct mblob *b = entry;
+
+        return b->len == pr->len && memcmp(b->data, pr->p, pr->len) == 0;
+}
+
+static int key_eq(const void *entry, const struct mprobe *pr)
+{
+        return strcmp(((const struct mkey *)entry)->name, pr->key) == 0;
+}
+
+static int rec_eq(const void *entry, const struct mprobe *pr)
+{
+        const struct mrec *r = entry;
+
+        return strcmp(r->k->name, pr->key) == 0 &&
+               strcmp(r->article_id, pr->article_id) == 0 &&
+               strcmp(r->json, pr->json) == 0;
+}
+
+static int set_has(const struct mtab *t, const char *p, size_t len)
+{
+        struct mprobe pr = {.p = p, .len = len};
+
+        return mtab_find(t, hash_bytes(FNV_OFFSET, p, len), blob_eq, &pr) != NULL;
+}
+
+/* Adds p[0..len) to the set. Returns 1 when added, 0 when present, -1. */
+static int set_add(struct mtab *t, const char *p, size_t len)
+{
+        uint64_t h = hash_bytes(FNV_OFFSET, p, len);
+        struct mprobe pr = {.p = p, .len = len};
+        struct mblob *b;
+
+        if (mtab_find(t, h, blob_eq, &pr))
+                return 0;
+        b = malloc(sizeof(*b) + len);
+        if (!b)
+                return -1;
+        b->len = len;
+        memcpy(b->data, p, len);
+        if (mtab_add(t, h, b) == -1) {
+                free(b);
+                return -1;
+        }
+        return 1;
+}
+
+static struct mkey *key_find(const struct mem_store *m, const char *name)
+{
+        struct mprobe pr = {.key = name};
+
+        return mtab_find(&m->keys, hash_str(FNV_OFFSET, name), key_eq, &pr);
+}
+
+static struct mkey *key_get(struct mem_store *m, const char *name)
+{
+        struct mkey *k = key_find(m, name);
+
+        if (k)
+                return k;
+        k = calloc(1, sizeof(*k));
+        if (!k || !(k->name = strdup(name)))
+                goto fail;
+        if (mtab_add(&m->keys, hash_str(FNV_OFFSET, name), k) == -1)
+                goto fail;
+        return k;
+fail:
+        if (k)
+                free(k->name);
+        free(k);
+        return NULL;
+}
+
+static void key_free(void *e)
+{
+        struct mkey *k = e;
+
+        free(k->v);
+        free(k->name);
+        free(k);
+}
+
+static void rec_free(void *e)
+{
+        struct mrec *r = e;
+
+        json_decref(r->doc);
+        free(r->json);
+        free(r->article_id);
+        free(r);
+}
+
+/* Inserts r after every record of its key with ts <= r's, so records stay
+ * ordered by ts, then insertion.  In-order puts append in O(1). */
+static int key_reserve(struct mkey *k)
+{
+        size_t cap = k->cap ? k->cap * 2 : 4;
+        struct mrec **v;
+
+        if (k->n < k->cap)
+                return 0;
+        if (!(v = realloc(k->v, cap * sizeof(*v))))
+                return -1;
+        k->v = v;
+        k->cap = cap;
+        return 0;
+}
+
+/* Inserts r after every record of its key with ts <= r's, so records stay
+ * ordered by ts, then insertion.  In-order puts append in O(1).  The
+ * caller made room with key_reserve. */
+static void key_insert(struct mkey *k, struct mrec *r)
+{
+        size_t lo = 0, hi = k->n, mid;
+
+        if (k->n && k->v[k->n - 1]->ts_ms > r->ts_ms) {
+                while (lo < hi) {
+                        mid = lo + (hi - lo) / 2;
+                        if (k->v[mid]->ts_ms <= r->ts_ms)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
+                }
+        } else {
+                lo = k->n;
+        }
+        memmove(k->v + lo + 1, k->v + lo, (k->n - lo) * sizeof(*k->v));
+        k->v[lo] = r;
+        k->n++;
+}
+
+static void set_err(char *errstr, size_t errstr_size, const char *msg)
+{
+        if (errstr && errstr_size)
+                snprintf(errstr, errstr_size, "%s", msg);
+}
+
+static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
+                      size_t errstr_size)
+{
+        struct mem_store *m = (struct mem_store *)s;
+        const struct mkey *k;
+        size_t i, j, from;
+
+        q->done = calloc(q->n_articles ? q->n_articles : 1, sizeof(*q->done));
+        q->recs = calloc(q->n_keys ? q->n_keys : 1, sizeof(*q->recs));
+        if (!q->done || !q->recs)
+                goto fail;
+        for (i = 0; i < q->n_articles; i++) {
+                const char *id = q->article_ids[i];
+
+                q->done[i] = set_has(&m->done, id, strlen(id));
+        }
+        for (i = 0; i < q->n_keys; i++) {
+                if (!(q->recs[i] = json_array()))
+                        goto fail;
+                if (!(k = key_find(m, q->keys[i])))
+                        continue;
+                from =
+                    q->max_per_key && k->n > q->max_per_key ? k->n - q->max_per_key : 0;
+                for (j = from; j < k->n; j++) {
+                        if (json_array_append(q->recs[i], k->v[j]->doc) == -1)
+                                goto fail;
+                }
+        }
+        return 0;
+fail:
+        store_query_clear(q);
+        set_err(errstr, errstr_size, "store mem: lookup: out of memory");
+        return -1;
+}
+
+/* Keeps one record unless it is already there. Returns 0 or -1. */
+static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
+{
+        struct mprobe pr = {
+            .key = sr->key, .article_id = sr->article_id, .json = sr->json};
+        uint64_t h =
+            hash_str(hash_str(hash_str(FNV_OFFSET, sr->key), sr->article_id), sr->json);
+        json_error_t jerr;
+        struct mkey *k;
+        struct mrec *r = NULL;
+
+        if (mtab_find(&m->recs, h, rec_eq, &pr))
+                return 0;
+        r = calloc(1, sizeof(*r));
+        if (!r)
+                goto fail;
+        r->doc = json_loads(sr->json, 0, &jerr);
+        if (!json_is_object(r->doc)) {
+                /* Like a Redis lookup skipping a member it cannot parse. */
+                log_warn("store mem",
+                         "record of article %s under %s is not a JSON object: %s",
+                         sr->article_id, sr->key, r->doc ? "not an object" : jerr.text);
+                json_decref(r->doc);
+                free(r);
+                return 0;
+        }
+        r->ts_ms = sr->ts_ms;
+        if (!(r->json = strdup(sr->json)) || !(r->article_id = strdup(sr->article_id)))
+                goto fail;
+        if (!(k = key_get(m, sr->key)))
+                goto fail;
+        r->k = k;
+        /* Room first, so the record lands in both places or in neither. */
+        if (key_reserve(k) == -1 || mtab_add(&m->recs, h, r) == -1)
+                goto fail;
+        key_insert(k, r);
+        return 0;
+fail:
+        if (r)
+                rec_free(r);
+        return -1;
+}
+
+static int mem_put(struct store *s, const struct store_rec *recs, size_t n, char *errstr,
+                   size_t errstr_size)
+{
+        struct mem_store *m = (struct mem_store *)s;
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+                if (!recs[i].key || !recs[i].article_id || !recs[i].json) {
+                        set_err(errstr, errstr_size,
+                                "store mem: put: record without key, article id or json");
+                        return -1;
+                }
+                if (mem_put_one(m, &recs[i]) == -1) {
+                        set_err(errstr, errstr_size, "store mem: put: out of memory");
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+static int mem_mark(struct store *s, const char *const *article_ids, size_t n_art,
+                    const char *const *alert_ids, size_t n_alerts, char *errstr,
+                    size_t errstr_size)
+{
+        struct mem_store *m = (struct mem_store *)s;
+        size_t i;
+
+        for (i = 0; i < n_art; i++) {
+                if (set_add(&m->done, article_ids[i], strlen(article_ids[i])) == -1)
+                        goto fail;
+        }
+        for (i = 0; i < n_alerts; i++) {
+                if (set_add(&m->alerts, alert_ids[i], strlen(alert_ids[i])) == -1)
+                        goto fail;
+        }
+        return 0;
+fail:
+        set_err(errstr, errstr_size, "store mem: mark: out of memory");
+        return -1;
+}
+
+static int mem_claim(struct store *s, const char *channel, const char *alert_id,
+                     char *errstr, size_t errstr_size)
+{
+        struct mem_store *m = (struct mem_store *)s;
+        size_t lc = strlen(channel), la = strlen(alert_id);
+        char buf[256], *p = buf;
+        int rc;
+
+        /* channel NUL alert_id: no channel/id pair can alias another. */
+        if (lc + 1 + la > sizeof(buf) && !(p = malloc(lc + 1 + la)))
+                goto fail;
+        memcpy(p, channel, lc + 1);
+        memcpy(p + lc + 1, alert_id, la);
+        rc = set_add(&m->claims, p, lc + 1 + la);
+        if (p != buf)
+                free(p);
+        if (rc == -1)
+                goto fail;
+        return rc;
+fail:
+        set_err(errstr, errstr_size, "store mem: claim: out of memory");
+        return -1;
+}
+
+static int mem_ping(struct store *s, char *errstr, size_t errstr_size)
+{
+        (void)s;
+        (void)errstr;
+        (void)errstr_size;
+        return 0;
+}
+
+static void mem_destroy(struct store *s)
+{
+        struct mem_store *m = (struct mem_store *)s;
+
+        mtab_free(&m->recs, rec_free);
+        mtab_free(&m->keys, key_free);
+        mtab_free(&m->done, free);
+        mtab_free(&m->alerts, free);
+        mtab_free(&m->claims, free);
+        free(m);
+}
+
+static const struct store_ops mem_ops = {
+    .name = "memory",
+    .lookup = mem_lookup,
+    .put = mem_put,
+    .mark = mem_mark,
+    .claim = mem_claim,
+    .ping = mem_ping,
+    .destroy = mem_destroy,
+};
+
+struct store *store_mem_new(const struct store_opts *o)
+{
+        struct mem_store *m = calloc(1, sizeof(*m));
+
+        (void)o; /* namespace and TTL mean nothing in one process */
+        if (!m)
+                return NULL;
+        m->base.ops = &mem_ops;
+        return &m->base;
+}
