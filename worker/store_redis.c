@@ -208,8 +208,11 @@ static int url_parse(const char *url, struct redis_url *u, char *errstr,
                                 "redis url: unix: needs an absolute socket path");
                         return -1;
                 }
-                u->path = strdup(p);
-                return u->path ? 0 : -1;
+                if (!(u->path = strdup(p))) {
+                        set_err(errstr, errstr_size, "redis url: out of memory");
+                        return -1;
+                }
+                return 0;
         }
         if (strncmp(url, "redis://", 8) != 0) {
                 set_err(errstr, errstr_size,
