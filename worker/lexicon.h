@@ -21,4 +21,70 @@ void lexicon_free(struct lexicon *lx);
  * directories.  Returns a static string. */
 const char *lexicon_default_dir(void);
 
+/* Word classes (struct lex_word.flags); a word may be in several. */
+#define LX_REPORT 0x0001u /* reporting verb: say, tell, warn */
+#define LX_DENY   0x0002u /* denial verb: deny, reject, dismiss */
+#define LX_ADMIT  0x0004u /* admission verb: admit, acknowledge */
+#define LX_NEG    0x0008u /* negation: not, never, no */
+#define LX_FALSE  0x0010u /* falsity: baseless, hoax, fake */
+#define LX_HEDGE  0x0020u /* hedge: may, reportedly */
+#define LX_INTENT 0x0040u /* intent: wants, plans */
+#define LX_HYPO   0x0080u /* hypothetical: would, if */
+#define LX_FRAME  0x0100u /* predicate of a frame (frame, role) */
+#define LX_THEME  0x0200u /* member of a theme class (theme) */
+#define LX_UNIT   0x0400u /* quantity unit (unit) */
+#define LX_ENT    0x0800u /* first word of an entity alias */
+#define LX_ABBREV 0x1000u /* abbreviation before a dot */
+#define LX_VERB   0x2000u /* a verb form the lexicon knows */
+
+/* Roles of a frame predicate, as written in frames.txt. */
+enum lex_role {
+        LEX_ROLE_AGENT = '+',    /* subject is the agent */
+        LEX_ROLE_CONVERSE = '~', /* subject is the patient, from X the agent */
+        LEX_ROLE_UNDERGO = '<',  /* subject is the patient */
+        LEX_ROLE_ANTONYM = '-',  /* like AGENT, negates the frame */
+        LEX_ROLE_OBJECT = 'x',   /* object is the agent, to X the patient */
+        LEX_ROLE_NOUN = 'n',     /* a noun naming the event */
+        LEX_ROLE_PRED = 'p',     /* after "be": X is behind Y */
+};
+
+/* What the lexicon knows about one surface form (lower case). */
+struct lex_word {
+        unsigned flags;
+        const char *lemma;    /* verbs: the lemma; else the form */
+        int frame;            /* LX_FRAME: index (lexicon_frame_name) */
+        char role;            /* LX_FRAME: enum lex_role */
+        const char *req_prev; /* LX_FRAME nouns: modifier required before */
+        int theme;            /* LX_THEME: index (lexicon_theme_name) */
+        int unit;             /* LX_UNIT: index (lexicon_unit_name) */
+        unsigned ent_maxlen;  /* LX_ENT: longest alias in tokens */
+};
+
+/* An entity of the gazetteer. */
+struct lex_entity {
+        const char *id;   /* "KP", "org:wagner" */
+        const char *name; /* "North Korea" */
+        const char *kind; /* country, org, company, group, person, media */
+};
+
+/* The entry of a normalised surface form, or NULL. */
+const struct lex_word *lexicon_word(const struct lexicon *lx, const char *norm);
+
+/* The entity whose alias is the phrase (normalised tokens joined by single
+ * spaces, e.g. "north korea", "kim jong un 's regime"), or NULL. */
+const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *phrase);
+
+/* The entity with canonical id, or NULL. */
+const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id);
+
+const char *lexicon_frame_name(const struct lexicon *lx, int frame);
+int lexicon_frame_symmetric(const struct lexicon *lx, int frame);
+/* The gist template of a frame ("%A supplies %T to %P"), or NULL. */
+const char *lexicon_frame_gist(const struct lexicon *lx, int frame);
+const char *lexicon_theme_name(const struct lexicon *lx, int theme);
+const char *lexicon_unit_name(const struct lexicon *lx, int unit);
+
+/* Whether norm is an abbreviation (for text_sentences). lx is a lexicon. */
+int lexicon_is_abbrev(const void *lx, const char *norm);
+
 #endif

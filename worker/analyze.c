@@ -1,0 +1,830 @@
+/* analyze.c - article text to statements.  A shallow, lexicon-driven
+ * reading of each sentence: entity mentions (gazetteer, unknown proper
+ * names, light coreference), attribution (reporting, denial and admission
+ * verbs, quotes, "according to"), then the content clause: its frame
+ * predicate and roles (converse and passive normalised), negation,
+ * falsity words, modality and a quantity.  Pure: no I/O, no globals. */
+#include "analyze.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+#define MAX_MENTION_TOKS 8
+#define NEG_WINDOW       8
+#define ROLE_WINDOW      8
+
+/* An entity mention: tokens [t0, t1). */
+struct mention {
+        size_t t0, t1;
+        struct entity ent;
+        const char *kind; /* lexicon kind, "name" for unknown names */
+};
+
+/* Per-article working state. */
+struct ctx {
+        const struct lexicon *lx;
+        const struct article *art;
+        struct text_toks tt;
+        const struct lex_word **w; /* per token */
+        int *ment;                 /* per token: mention index or -1 */
+        struct mention *mv;
+        size_t nm, capm;
+        struct entity last_subject; /* discourse: subject of the last statement */
+        struct entity last_speaker;
+        struct entity last_named; /* last named non-country entity */
+};
+
+/* A clause under analysis: tokens [c0, c1). */
+struct clause {
+        size_t c0, c1;
+        struct entity speaker;
+        int has_speaker;
+};
+
+static const char *const be_forms[] = {"is",    "are", "was", "were", "be",  "been",
+                                       "being", "'s",  "has", "have", "had", NULL};
+static const char *const pronouns[] = {"it",  "its",  "he",    "his",    "him",     "she",
+                                       "her", "they", "their", "them",   "we",      "our",
+                                       "us",  "i",    "my",    "itself", "himself", NULL};
+static const char *const coref_nouns[] = {
+    "country",     "state",    "nation",    "government", "regime",   "company",
+    "carmaker",    "firm",     "group",     "ministry",   "official", "spokesman",
+    "spokeswoman", "minister", "president", NULL};
+static const char *const titles[] = {"president",   "minister",
+                                     "secretary",   "general",
+                                     "chancellor",  "prime",
+                                     "foreign",     "defence",
+                                     "defense",     "deputy",
+                                     "chief",       "spokesman",
+                                     "spokeswoman", "chair",
+                                     "chairman",    "director",
+                                     "leader",      "commissioner",
+                                     "governor",    "senator",
+                                     "ambassador",  "mr",
+                                     "mrs",         "ms",
+                                     "dr",          "colonel-general",
+                                     "colonel",     "brigadier",
+                                     "admiral",     "supreme",
+                                     "ayatollah",   "king",
+                                     "queen",       "prince",
+                                     "pope",        "sir",
+                                     "lord",        "lady",
+                                     "the",         NULL};
+/* Capitalised words that do not start names. */
+static const char *const not_names[] = {
+    "the",      "a",       "an",        "in",        "on",       "at",       "but",
+    "and",      "or",      "if",        "as",        "this",     "that",     "these",
+    "those",    "he",      "she",       "it",        "they",     "we",       "i",
+    "you",      "his",     "her",       "its",       "their",    "our",      "my",
+    "your",     "there",   "when",      "while",     "after",    "before",   "since",
+    "until",    "monday",  "tuesday",   "wednesday", "thursday", "friday",   "saturday",
+    "sunday",   "january", "february",  "march",     "april",    "may",      "june",
+    "july",     "august",  "september", "october",   "november", "december", "what",
+    "who",      "why",     "how",       "where",     "for",      "from",     "with",
+    "by",       "to",      "of",        "no",        "not",      "any",      "some",
+    "all",      "one",     "two",       "three",     "about",    "several",  "many",
+    "most",     "other",   "such",      "until",     "covid",    "covid-19", "asked",
+    "speaking", "so",      "yet",       "neither",   "nor",      "even",     "also",
+    "still",    "then",    "now",       "both",      "each",     "every",    "already",
+    "nearly",   "almost",  "around",    "more",      "less",     "roughly",  NULL};
+
+static int in_list(const char *s, const char *const *list)
+{
+        for (; *list; list++)
+                if (strcmp(s, *list) == 0)
+                        return 1;
+        return 0;
+}
+
+static const char *norm(const struct ctx *cx, size_t i)
+{
+        return cx->tt.v[i].norm;
+}
+
+static int is_punct(const struct ctx *cx, size_t i, char c)
+{
+        return cx->tt.v[i].kind == TEXT_PUNCT && cx->tt.v[i].norm[0] == c;
+}
+
+static int has_flag(const struct ctx *cx, size_t i, unsigned f)
+{
+        return cx->w[i] && (cx->w[i]->flags & f);
+}
+
+/* Copies the original text of tokens [t0, t1) into buf. */
+static void span_text(const struct ctx *cx, size_t t0, size_t t1, char *buf, size_t size)
+{
+        size_t a = cx->tt.v[t0].off, b = cx->tt.v[t1 - 1].off + cx->tt.v[t1 - 1].len,
+               n = b - a;
+
+        if (n >= size) {
+                n = size - 1;
+                while (n > 0 && ((unsigned char)cx->art->text[a + n] & 0xc0) == 0x80)
+                        n--; /* do not cut a UTF-8 sequence */
+        }
+        memcpy(buf, cx->art->text + a, n);
+        buf[n] = '\0';
+}
+
+static struct mention *mention_push(struct ctx *cx, size_t t0, size_t t1)
+{
+        struct mention *m;
+        size_t i;
+
+        if (cx->nm == cx->capm) {
+                size_t cap = cx->capm ? cx->capm * 2 : 64;
+                struct mention *v = realloc(cx->mv, cap * sizeof(*v));
+
+                if (!v)
+                        return NULL;
+                cx->mv = v;
+                cx->capm = cap;
+        }
+        m = &cx->mv[cx->nm];
+        memset(m, 0, sizeof(*m));
+        m->t0 = t0;
+        m->t1 = t1;
+        for (i = t0; i < t1; i++)
+                cx->ment[i] = (int)cx->nm;
+        cx->nm++;
+        return m;
+}
+
+/* Longest gazetteer alias starting at token i (< end); 0 when none. */
+static size_t match_alias(const struct ctx *cx, size_t i, size_t end,
+                          const struct lex_entity **entp)
+{
+        const struct lex_word *w = cx->w[i];
+        char phrase[256];
+        size_t best = 0, k, n = 0, maxlen;
+
+        if (!w || !(w->flags & LX_ENT))
+                return 0;
+        maxlen = w->ent_maxlen;
+        for (k = 0; k < maxlen && i + k < end; k++) {
+                const char *s = norm(cx, i + k);
+                size_t l = strlen(s);
+                const struct lex_entity *e;
+
+                if (n + l + 2 >= sizeof(phrase))
+                        break;
+                if (n)
+                        phrase[n++] = ' ';
+                memcpy(phrase + n, s, l + 1);
+                n += l;
+                if ((e = lexicon_entity(cx->lx, phrase))) {
+                        best = k + 1;
+                        *entp = e;
+                }
+        }
+        return best;
+}
+
+static int is_name_word(const struct ctx *cx, size_t i)
+{
+        const struct text_tok *t = &cx->tt.v[i];
+
+        return t->kind == TEXT_WORD && t->cap && !in_list(t->norm, not_names);
+}
+
+/* Finds entity mentions in sentence tokens [s0, s1). */
+static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
+{
+        size_t i = s0;
+
+        while (i < s1) {
+                const struct lex_entity *e = NULL;
+                size_t n = match_alias(cx, i, s1, &e);
+                struct mention *m;
+
+                if (n && (cx->tt.v[i].cap || cx->tt.v[i].kind != TEXT_WORD ||
+                          strcmp(norm(cx, i), "the") == 0)) {
+                        if (!(m = mention_push(cx, i, i + n)))
+                                return -1;
+                        snprintf(m->ent.id, sizeof(m->ent.id), "%s", e->id);
+                        snprintf(m->ent.name, sizeof(m->ent.name), "%s", e->name);
+                        m->kind = e->kind;
+                        i += n;
+                        continue;
+                }
+                if (is_name_word(cx, i) &&
+                    !(cx->w[i] &&
+                      (cx->w[i]->flags & (LX_REPORT | LX_DENY | LX_ADMIT | LX_NEG)))) {
+                        size_t j = i, last;
+
+                        while (j < s1 && j - i < MAX_MENTION_TOKS &&
+                               is_name_word(cx, j) &&
+                               !(j > i && match_alias(cx, j, s1, &e)))
+                                j++;
+                        last = j - 1;
+                        /* a sentence-initial capital alone is not a name unless
+                         * the lexicon does not know the word */
+                        if (j - i == 1 &&
+                            (i == s0 || cx->tt.v[i].nl ||
+                             cx->tt.v[i - 1].kind == TEXT_QUOTE) &&
+                            cx->w[i]) {
+                                i++;
+                                continue;
+                        }
+                        while (last > i && in_list(norm(cx, i), titles))
+                                i++;
+                        if (!(m = mention_push(cx, i, j)))
+                                return -1;
+                        snprintf(m->ent.id, sizeof(m->ent.id), "name:%s", norm(cx, last));
+                        span_text(cx, i, j, m->ent.name, sizeof(m->ent.name));
+                        m->kind = "name";
+                        i = j;
+                        continue;
+                }
+                i++;
+        }
+        return 0;
+}
+
+/* The entity a pronoun or "the country"-style phrase at i refers to. */
+static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl,
+                         struct entity *out)
+{
+        const char *s = norm(cx, i);
+
+        if (strcmp(s, "the") == 0 && i + 1 < cl->c1 &&
+            in_list(norm(cx, i + 1), coref_nouns))
+                s = norm(cx, i + 1);
+        else if (!in_list(s, pronouns))
+                return 0;
+        if (strcmp(s, "group") == 0 || strcmp(s, "company") == 0 ||
+            strcmp(s, "firm") == 0 || strcmp(s, "carmaker") == 0) {
+                if (cx->last_named.id[0]) {
+                        *out = cx->last_named;
+                        return 1;
+                }
+                return 0;
+        }
+        if (cl->has_speaker && cl->speaker.id[0]) {
+                *out = cl->speaker;
+                return 1;
+        }
+        if (cx->last_subject.id[0]) {
+                *out = cx->last_subject;
+                return 1;
+        }
+        return 0;
+}
+
+/* The entity at token i: a mention, or a resolvable pronoun. */
+static int entity_at(const struct ctx *cx, size_t i, const struct clause *cl,
+                     struct entity *out)
+{
+        if (cx->ment[i] >= 0) {
+                *out = cx->mv[cx->ment[i]].ent;
+                return 1;
+        }
+        return resolve_coref(cx, i, cl, out);
+}
+
+/* Nearest entity before token p within [lo, p), skipping nothing. */
+static int entity_before(const struct ctx *cx, size_t lo, size_t p,
+                         const struct clause *cl, struct entity *out, size_t *at)
+{
+        size_t i;
+
+        for (i = p; i > lo; i--) {
+                if (is_punct(cx, i - 1, ';'))
+                        break;
+                if (entity_at(cx, i - 1, cl, out)) {
+                        if (at)
+                                *at = i - 1;
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* First entity after token p within (p, hi), at most ROLE_WINDOW tokens,
+ * optionally only after one of the prepositions in preps. */
+static int entity_after(const struct ctx *cx, size_t p, size_t hi,
+                        const char *const *preps, const struct clause *cl,
+                        struct entity *out)
+{
+        size_t i, lim = p + 1 + ROLE_WINDOW * (preps ? 2 : 1);
+        int seen_prep = preps == NULL;
+
+        for (i = p + 1; i < hi && i < lim; i++) {
+                if (is_punct(cx, i, ';') || is_punct(cx, i, '.') ||
+                    (cx->w[i] && (cx->w[i]->flags & (LX_REPORT | LX_DENY)) && !preps))
+                        break;
+                if (preps && in_list(norm(cx, i), preps)) {
+                        seen_prep = 1;
+                        continue;
+                }
+                if (seen_prep && entity_at(cx, i, cl, out))
+                        return 1;
+                if (preps && seen_prep && cx->tt.v[i].kind == TEXT_PUNCT)
+                        seen_prep = 0;
+        }
+        return 0;
+}
+
+static const char *const preps_patient[] = {
+    "to", "at", "on", "against", "into", "with", "toward", "towards", NULL};
+static const char *const preps_from[] = {"from", NULL};
+static const char *const preps_by[] = {"by", NULL};
+static const char *const preps_noun[] = {"on", "against", "to", "into", "with",
+                                         "of", "in",      "at", NULL};
+
+/* Whether the verb at p is passive: a form of be right before it. */
+static int is_passive(const struct ctx *cx, size_t c0, size_t p)
+{
+        const char *s = norm(cx, p);
+        size_t l = strlen(s), i;
+
+        if (cx->w[p] && strcmp(cx->w[p]->lemma, s) == 0 &&
+            !(l > 2 && strcmp(s + l - 2, "ed") == 0))
+                return 0; /* a base form */
+        if (l > 3 && (strcmp(s + l - 3, "ing") == 0 || s[l - 1] == 's'))
+                return 0;
+        for (i = p; i > c0 && p - i < 3; i--) {
+                const char *b = norm(cx, i - 1);
+
+                if (in_list(b, be_forms))
+                        return strcmp(b, "has") && strcmp(b, "have") && strcmp(b, "had");
+                if (!(has_flag(cx, i - 1, LX_NEG) || strcmp(b, "also") == 0 ||
+                      strcmp(b, "not") == 0 || strcmp(b, "reportedly") == 0 ||
+                      strcmp(b, "already") == 0))
+                        break;
+        }
+        return 0;
+}
+
+static void set_role(char *dst, const struct entity *e)
+{
+        snprintf(dst, STMT_ID_MAX, "%s", e->id);
+}
+
+/* Fills st->prop from the frame predicate at p in clause [c0, c1).
+ * Returns 1 when the proposition has a frame and a role filler. */
+static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct stmt *st,
+                       struct entity *agent, struct entity *patient)
+{
+        const struct lex_word *w = cx->w[p];
+        struct entity subj = {{0}, {0}};
+        size_t subj_at = 0;
+        int has_subj = entity_before(cx, cl->c0, p, cl, &subj, &subj_at);
+        char role = w->role;
+
+        memset(agent, 0, sizeof(*agent));
+        memset(patient, 0, sizeof(*patient));
+        if ((role == '+' || role == '-' || role == 'x' || role == '~') &&
+            is_passive(cx, cl->c0, p)) {
+                if (has_subj)
+                        *patient = subj;
+                if (!entity_after(cx, p, cl->c1, preps_by, cl, agent) &&
+                    cl->has_speaker && cl->speaker.id[0] && role != '~')
+                        *agent =
+                            cl->speaker; /* agentless passive in first-party speech */
+                if (role == '~') {
+                        /* "weapons were bought from X": X is the agent */
+                        memset(patient, 0, sizeof(*patient));
+                        entity_after(cx, p, cl->c1, preps_from, cl, agent);
+                }
+        } else {
+                switch (role) {
+                case '~':
+                        if (has_subj)
+                                *patient = subj;
+                        entity_after(cx, p, cl->c1, preps_from, cl, agent);
+                        break;
+                case '<':
+                        if (has_subj)
+                                *patient = subj;
+                        break;
+                case 'x':
+                        entity_after(cx, p, cl->c1, NULL, cl, agent);
+                        entity_after(cx, p, cl->c1, preps_patient, cl, patient);
+                        break;
+                case 'n':
+                        if (p > cl->c0 && entity_at(cx, p - 1, cl, agent))
+                                ;
+                        else if (p > cl->c0 + 1 && entity_at(cx, p - 2, cl, agent))
+                                ;
+                        else if (!entity_after(cx, p, cl->c1, preps_by, cl, agent) &&
+                                 has_subj)
+                                *agent = subj;
+                        if (!entity_after(cx, p, cl->c1, preps_noun, cl, patient))
+                                memset(patient, 0, sizeof(*patient));
+                        if (strcmp(agent->id, patient->id) == 0)
+                                memset(patient, 0, sizeof(*patient));
+                        break;
+                default: /* '+', '-', 'p' */
+                        if (has_subj)
+                                *agent = subj;
+                        if (!entity_after(cx, p, cl->c1, NULL, cl, patient))
+                                entity_after(cx, p, cl->c1, preps_patient, cl, patient);
+                        break;
+                }
+        }
+        if (agent->id[0] && strcmp(agent->id, patient->id) == 0)
+                memset(patient, 0, sizeof(*patient));
+        snprintf(st->prop.frame, sizeof(st->prop.frame), "%s",
+                 lexicon_frame_name(cx->lx, w->frame));
+        if (lexicon_frame_symmetric(cx->lx, w->frame) &&
+            strcmp(agent->id, patient->id) > 0) {
+                struct entity t = *agent;
+
+                *agent = *patient;
+                *patient = t;
+        }
+        set_role(st->prop.agent, agent);
+        set_role(st->prop.patient, patient);
+        if (role == '-')
+                st->cue = "antonym";
+        return st->prop.agent[0] || st->prop.patient[0];
+}
+
+/* The first frame predicate in [from, c1) whose noun modifier (if any)
+ * is present; returns its index or c1. */
+static size_t find_predicate(const struct ctx *cx, size_t from, size_t c1)
+{
+        size_t i;
+
+        for (i = from; i < c1; i++) {
+                const struct lex_word *w = cx->w[i];
+
+                if (!w || !(w->flags & LX_FRAME) || cx->ment[i] >= 0)
+                        continue;
+                /* "stockpiling shells": a theme noun is not a verb here */
+                if ((w->flags & LX_THEME) && w->role != 'n')
+                        continue;
+                if (w->req_prev && (i == 0 || strcmp(norm(cx, i - 1), w->req_prev) != 0))
+                        continue;
+                if (w->role == 'p' && (i == 0 || !in_list(norm(cx, i - 1), be_forms)))
+                        continue;
+                return i;
+        }
+        return c1;
+}
+
+static const char *const scale_words[] = {"thousand", "thousands", "million", "millions",
+                                          "billion",  "billions",  "hundred", "hundreds",
+                                          "dozen",    "dozens",    NULL};
+
+static double scale_of(const char *s)
+{
+        if (strncmp(s, "thousand", 8) == 0)
+                return 1e3;
+        if (strncmp(s, "million", 7) == 0)
+                return 1e6;
+        if (strncmp(s, "billion", 7) == 0)
+                return 1e9;
+        if (strncmp(s, "hundred", 7) == 0)
+                return 1e2;
+        if (strncmp(s, "dozen", 5) == 0)
+                return 12;
+        return 1;
+}
+
+/* approx: 1 about, 2 a lower bound, 3 an upper bound */
+static int approx_before(const struct ctx *cx, size_t c0, size_t i)
+{
+        const char *a = i > c0 ? norm(cx, i - 1) : "",
+                   *b = i > c0 + 1 ? norm(cx, i - 2) : "";
+
+        if (strcmp(a, "least") == 0 ||
+            (strcmp(a, "than") == 0 && strcmp(b, "more") == 0) ||
+            strcmp(a, "over") == 0 ||
+            (strcmp(a, "than") == 0 && strcmp(b, "higher") == 0))
+                return 2;
+        if (strcmp(a, "to") == 0 && strcmp(b, "up") == 0)
+                return 3;
+        if (strcmp(a, "many") == 0 && strcmp(b, "as") == 0)
+                return 3;
+        if (strcmp(a, "than") == 0 && (strcmp(b, "fewer") == 0 || strcmp(b, "less") == 0))
+                return 3;
+        if (strcmp(a, "about") == 0 || strcmp(a, "around") == 0 ||
+            strcmp(a, "some") == 0 || strcmp(a, "roughly") == 0 ||
+            strcmp(a, "nearly") == 0 || strcmp(a, "almost") == 0 ||
+            strcmp(a, "approximately") == 0 ||
+            (strcmp(a, "to") == 0 && strcmp(b, "close") == 0) ||
+            strcmp(a, "between") == 0 || strcmp(a, "estimated") == 0)
+                return 1;
+        return 0;
+}
+
+/* The first number with a unit in [c0, c1): "175,000 troops", "millions
+ * of rockets", "between 7,000 and 15,000 Russian soldiers". */
+static void find_quantity(const struct ctx *cx, size_t c0, size_t c1, struct quantity *q)
+{
+        size_t i, k;
+
+        for (i = c0; i < c1; i++) {
+                const struct text_tok *t = &cx->tt.v[i];
+                double v;
+                size_t j;
+
+                if (t->kind != TEXT_NUM && !in_list(t->norm, scale_words))
+                        continue;
+                if (t->kind == TEXT_NUM && i > c0 && is_punct(cx, i - 1, '$'))
+                        continue;
+                v = t->kind == TEXT_NUM ? t->num : scale_of(t->norm);
+                j = i + 1;
+                if (t->kind == TEXT_NUM && j < c1 && in_list(norm(cx, j), scale_words))
+                        v *= scale_of(norm(cx, j++));
+                if (j + 1 < c1 &&
+                    (strcmp(norm(cx, j), "and") == 0 || strcmp(norm(cx, j), "to") == 0) &&
+                    cx->tt.v[j + 1].kind == TEXT_NUM) {
+                        v = (v + cx->tt.v[j + 1].num) / 2; /* a range: its middle */
+                        j += 2;
+                }
+                for (k = j; k < c1 && k < j + 4; k++) {
+                        const struct lex_word *w = cx->w[k];
+
+                        if (w && (w->flags & LX_UNIT)) {
+                                q->has = 1;
+                                q->value = v;
+                                snprintf(q->unit, sizeof(q->unit), "%s",
+                                         lexicon_unit_name(cx->lx, w->unit));
+                                q->approx = approx_before(cx, c0, i);
+                                if (t->kind != TEXT_NUM || (j > i + 1 && !q->approx))
+                                        q->approx = 1;
+                                return;
+                        }
+                        if (cx->tt.v[k].kind != TEXT_WORD ||
+                            (cx->w[k] && (cx->w[k]->flags & LX_VERB)))
+                                break;
+                }
+        }
+}
+
+/* Modality, negation and falsity cues of the clause before the predicate. */
+static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
+                        size_t s1, struct stmt *st, int *falsity)
+{
+        size_t i, lo = p > cl->c0 + NEG_WINDOW ? p - NEG_WINDOW : cl->c0;
+
+        *falsity = 0;
+        for (i = cl->c0; i < cl->c1; i++)
+                if (has_flag(cx, i, LX_FALSE))
+                        *falsity = 1;
+        for (i = lo; i < p; i++) {
+                const char *s = norm(cx, i);
+
+                if (strcmp(s, "that") == 0 || is_punct(cx, i, ';'))
+                        lo = i + 1;
+        }
+        for (i = lo; i < p; i++) {
+                if (has_flag(cx, i, LX_NEG) &&
+                    !(i + 1 < p && strcmp(norm(cx, i + 1), "only") == 0)) {
+                        st->negated = !st->negated;
+                        if (!st->cue || strcmp(st->cue, "antonym"))
+                                st->cue = "negation";
+                }
+                if (has_flag(cx, i, LX_HYPO))
+                        st->modality = MOD_HYPOTHETICAL;
+                else if (has_flag(cx, i, LX_HEDGE) && st->modality != MOD_HYPOTHETICAL)
+                        st->modality = MOD_HEDGED;
+                else if (has_flag(cx, i, LX_INTENT) && st->modality == MOD_FACT)
+                        st->modality = MOD_INTENT;
+                if (strcmp(norm(cx, i), "will") == 0)
+                        st->tscope = TIME_FUTURE;
+        }
+        if (s1 > 0 && is_punct(cx, s1 - 1, '?'))
+                st->modality = MOD_QUESTION;
+        for (i = cl->c0; i < cl->c1 && i < cl->c0 + 2; i++)
+                if (strcmp(norm(cx, i), "if") == 0 || strcmp(norm(cx, i), "any") == 0)
+                        st->modality = MOD_HYPOTHETICAL;
+}
+
+/* Writes the gist: the frame's template with names filled in. */
+static void make_gist(const struct ctx *cx, int frame, const char *theme,
+                      const struct entity *agent, const struct entity *patient,
+                      struct stmt *st)
+{
+        const char *t = lexicon_frame_gist(cx->lx, frame), *p;
+        size_t n = 0;
+
+        if (!t) {
+                snprintf(st->gist, sizeof(st->gist), "%.60s %.31s %.60s",
+                         agent->name[0] ? agent->name : "someone", st->prop.frame,
+                         patient->name[0] ? patient->name : "");
+                return;
+        }
+        for (p = t; *p && n + 1 < sizeof(st->gist); p++) {
+                const char *s = NULL;
+
+                if (p[0] == '%' && p[1]) {
+                        p++;
+                        s = *p == 'A'   ? (agent->name[0] ? agent->name : "someone")
+                            : *p == 'P' ? (patient->name[0] ? patient->name : "someone")
+                            : *p == 'T' ? (theme[0] ? theme : "goods")
+                                        : "";
+                        n +=
+                            (size_t)snprintf(st->gist + n, sizeof(st->gist) - n, "%s", s);
+                        if (n >= sizeof(st->gist))
+                                n = sizeof(st->gist) - 1;
+                } else {
+                        st->gist[n++] = *p;
+                }
+        }
+        st->gist[n] = '\0';
+}
+
+/* The attribution of sentence [s0, s1): the speaker, the verb and the
+ * content clause.  Returns the index of the attribution verb or s1. */
+static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *cl,
+                          struct stmt *st)
+{
+        size_t i, q0 = s1, q1 = s1, v = s1;
+        int inq = 0;
+        struct entity e;
+        size_t at;
+
+        cl->c0 = s0;
+        cl->c1 = s1;
+        /* the first quoted span, if any */
+        for (i = s0; i < s1; i++) {
+                if (cx->tt.v[i].kind == TEXT_QUOTE && cx->tt.v[i].norm[0] == '"') {
+                        if (!inq && q0 == s1)
+                                q0 = i;
+                        else if (inq && q1 == s1)
+                                q1 = i;
+                        inq = !inq;
+                }
+        }
+        for (i = s0; i < s1; i++) {
+                if (i > q0 && i < q1)
+                        continue;
+                if (has_flag(cx, i, LX_REPORT | LX_DENY | LX_ADMIT) &&
+                    has_flag(cx, i, LX_VERB) && cx->ment[i] < 0) {
+                        v = i;
+                        break;
+                }
+                if (strcmp(norm(cx, i), "according") == 0 && i + 1 < s1 &&
+                    strcmp(norm(cx, i + 1), "to") == 0 &&
+                    entity_at(cx, i + 2 < s1 ? i + 2 : i, cl, &e)) {
+                        cl->speaker = e;
+                        cl->has_speaker = 1;
+                        cl->c1 = i;
+                        return s1;
+                }
+        }
+        if (v == s1)
+                return s1;
+        st->stance = has_flag(cx, v, LX_DENY)    ? STANCE_DENY
+                     : has_flag(cx, v, LX_ADMIT) ? STANCE_ADMIT
+                                                 : STANCE_ASSERT;
+        if (st->stance == STANCE_DENY)
+                st->cue = "deny";
+        else if (st->stance == STANCE_ADMIT)
+                st->cue = "admit";
+        /* the speaker: before the verb, else right after it ("said X") */
+        if (entity_before(cx, q1 < v ? q1 : s0, v, cl, &e, &at) ||
+            entity_after(cx, v, s1, NULL, cl, &e)) {
+                cl->speaker = e;
+                cl->has_speaker = 1;
+        }
+        if (q0 < q1 && q1 < s1 && q1 - q0 > 4 && (v > q1 || q0 <= v + 3)) {
+                cl->c0 = q0 + 1; /* the quote is the content */
+                cl->c1 = q1;
+        } else if (v > s0 + 2 && is_punct(cx, v - 1, ',') == 0 &&
+                   (v + 3 >= s1 || is_punct(cx, s1 - 1, '.')) && v + 1 < s1 &&
+                   v + 3 >= s1) {
+                cl->c1 = v; /* "P, X said." */
+        } else {
+                cl->c0 = v + 1;
+                if (cl->c0 < s1 && strcmp(norm(cx, cl->c0), "that") == 0)
+                        cl->c0++;
+        }
+        return v;
+}
+
+/* Builds the statement of sentence [s0, s1); returns 1 when one was made. */
+static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
+{
+        struct clause cl = {0};
+        struct entity agent, patient;
+        size_t v, p, i;
+        int falsity, theme = -1;
+
+        memset(st, 0, sizeof(*st));
+        v = attribution(cx, s0, s1, &cl, st);
+        (void)v;
+        for (p = find_predicate(cx, cl.c0, cl.c1); p < cl.c1;
+             p = find_predicate(cx, p + 1, cl.c1))
+                if (frame_roles(cx, &cl, p, st, &agent, &patient))
+                        break;
+        if (p >= cl.c1)
+                return 0;
+        clause_cues(cx, &cl, p, s1, st, &falsity);
+        if (st->cue && strcmp(st->cue, "antonym") == 0 && st->negated)
+                st->cue = "antonym";
+        if (st->cue && strcmp(st->cue, "antonym") == 0)
+                st->negated = !st->negated;
+        if (falsity && st->stance != STANCE_DENY) {
+                st->stance = STANCE_DENY;
+                st->cue = "falsity";
+        }
+        for (i = cl.c0; i < cl.c1; i++)
+                if (has_flag(cx, i, LX_THEME)) {
+                        theme = cx->w[i]->theme;
+                        break;
+                }
+        snprintf(st->prop.theme, sizeof(st->prop.theme), "%s",
+                 lexicon_theme_name(cx->lx, theme));
+        find_quantity(cx, cl.c0, cl.c1, &st->prop.qty);
+        if (cl.has_speaker) {
+                st->speaker = cl.speaker;
+        } else {
+                snprintf(st->speaker.name, sizeof(st->speaker.name), "%s",
+                         cx->art->source);
+        }
+        make_gist(cx, cx->w[p]->frame, st->prop.theme, &agent, &patient, st);
+        st->strength = 0.6 + (st->prop.agent[0] && st->prop.patient[0] ? 0.2 : 0) +
+                       (st->prop.theme[0] ? 0.1 : 0) + (cl.has_speaker ? 0.1 : 0);
+        if (agent.id[0])
+                cx->last_subject = agent;
+        return 1;
+}
+
+/* Remembers the named entities of a sentence for coreference. */
+static void note_entities(struct ctx *cx, size_t s0, size_t s1)
+{
+        size_t i;
+
+        for (i = s0; i < s1; i++) {
+                int m = cx->ment[i];
+
+                if (m >= 0 && cx->mv[m].t0 == i &&
+                    strcmp(cx->mv[m].kind, "country") != 0 &&
+                    strcmp(cx->mv[m].kind, "person") != 0)
+                        cx->last_named = cx->mv[m].ent;
+        }
+}
+
+static int add_stmt(struct ctx *cx, const struct analyze_limits *lim, size_t s0,
+                    size_t s1, struct stmt *st, struct stmt_list *out)
+{
+        size_t a = cx->tt.v[s0].off, b = cx->tt.v[s1 - 1].off + cx->tt.v[s1 - 1].len;
+
+        if (lim && lim->max_statements && out->n >= lim->max_statements)
+                return 0;
+        st->off = a;
+        st->len = b - a;
+        if (!(st->text = strndup(cx->art->text + a, b - a)))
+                return -1;
+        if (!stmt_list_push(out, st)) {
+                free(st->text);
+                return -1;
+        }
+        return 0;
+}
+
+int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
+                    const struct article *art, struct stmt_list *out)
+{
+        struct ctx cx;
+        struct text_sent *sv = NULL;
+        size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i;
+        long ns;
+        int rc = -1;
+
+        memset(&cx, 0, sizeof(cx));
+        cx.lx = lx;
+        cx.art = art;
+        if (!art->text || !art->text_len)
+                return 0;
+        if (text_tokenize(art->text, art->text_len, max_sents * 80, &cx.tt) < 0)
+                goto out;
+        cx.w = calloc(cx.tt.n + 1, sizeof(*cx.w));
+        cx.ment = malloc((cx.tt.n + 1) * sizeof(*cx.ment));
+        if (!cx.w || !cx.ment)
+                goto out;
+        for (i = 0; i < cx.tt.n; i++) {
+                cx.w[i] = lexicon_word(lx, cx.tt.v[i].norm);
+                cx.ment[i] = -1;
+        }
+        if ((ns = text_sentences(&cx.tt, lexicon_is_abbrev, lx, max_sents, &sv)) < 0)
+                goto out;
+        for (i = 0; i < (size_t)ns; i++) {
+                size_t s0 = sv[i].tok0, s1 = s0 + sv[i].ntok;
+                struct stmt st;
+
+                if (find_mentions(&cx, s0, s1) < 0)
+                        goto out;
+                if (sentence_stmt(&cx, s0, s1, &st) &&
+                    add_stmt(&cx, lim, s0, s1, &st, out) < 0)
+                        goto out;
+                note_entities(&cx, s0, s1);
+        }
+        rc = 0;
+out:
+        free(sv);
+        free(cx.w);
+        free(cx.ment);
+        free(cx.mv);
+        text_toks_free(&cx.tt);
+        return rc;
+}

@@ -1,0 +1,749 @@
+/* lexicon.c - loads the analyzer's linguistic data (config/lexicon/ text files,
+ * Debian's iso-codes country list, WordNet's irregular verb forms) into
+ * hash tables, once, read-only afterwards.  Verb lemmas are expanded into
+ * their inflected forms at load time so analysis never calls a
+ * morphological analyser: one hash lookup per token. */
+#include "lexicon.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define ISO3166_PATH     "/usr/share/iso-codes/json/iso_3166-1.json"
+#define WORDNET_VERB_EXC "/usr/share/wordnet/verb.exc"
+#define MAX_NAMES        64
+
+/* An open-addressing string hash table; values are indexes. */
+struct strmap {
+        char **keys;
+        int *vals;
+        size_t cap, n;
+};
+
+struct lexicon {
+        struct strmap words; /* form -> index into wordv */
+        struct lex_word *wordv;
+        size_t nword, capword;
+        struct strmap aliases; /* phrase -> entity index */
+        struct strmap ids;     /* id -> entity index */
+        struct lex_entity *entv;
+        size_t nent, capent;
+        struct strmap irregular; /* "lemma" -> index into irrv (form lists) */
+        char **irrv;             /* space-separated forms per lemma */
+        size_t nirr, capirr;
+        char *frames[MAX_NAMES];
+        int symmetric[MAX_NAMES];
+        char *gists[MAX_NAMES];
+        int nframes;
+        char *themes[MAX_NAMES];
+        int nthemes;
+        char *units[MAX_NAMES];
+        int nunits;
+        struct strmap strings; /* interned strings (lemmas) */
+        char **strv;
+        size_t nstr, capstr;
+};
+
+static uint64_t hash_str(const char *s)
+{
+        uint64_t h = 1469598103934665603ull;
+
+        while (*s)
+                h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+        return h;
+}
+
+static int strmap_find(const struct strmap *m, const char *key)
+{
+        size_t i;
+
+        if (!m->cap)
+                return -1;
+        for (i = hash_str(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+                if (strcmp(m->keys[i], key) == 0)
+                        return m->vals[i];
+        return -1;
+}
+
+static int strmap_grow(struct strmap *m)
+{
+        size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
+        char **keys = calloc(cap, sizeof(*keys));
+        int *vals = calloc(cap, sizeof(*vals));
+
+        if (!keys || !vals) {
+                free(keys);
+                free(vals);
+                return -1;
+        }
+        for (i = 0; i < m->cap; i++) {
+                if (!m->keys[i])
+                        continue;
+                for (j = hash_str(m->keys[i]) & (cap - 1); keys[j];
+                     j = (j + 1) & (cap - 1))
+                        ;
+                keys[j] = m->keys[i];
+                vals[j] = m->vals[i];
+        }
+        free(m->keys);
+        free(m->vals);
+        m->keys = keys;
+        m->vals = vals;
+        m->cap = cap;
+        return 0;
+}
+
+/* Inserts or replaces key -> val (key copied). Returns 0 or -1. */
+static int strmap_put(struct strmap *m, const char *key, int val)
+{
+        size_t i;
+
+        if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
+                return -1;
+        for (i = hash_str(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
+                if (strcmp(m->keys[i], key) == 0) {
+                        m->vals[i] = val;
+                        return 0;
+                }
+        }
+        if (!(m->keys[i] = strdup(key)))
+                return -1;
+        m->vals[i] = val;
+        m->n++;
+        return 0;
+}
+
+static void strmap_free(struct strmap *m)
+{
+        size_t i;
+
+        for (i = 0; i < m->cap; i++)
+                free(m->keys[i]);
+        free(m->keys);
+        free(m->vals);
+}
+
+/* Grows a vector v of n elements of size sz to hold one more. */
+static int vec_reserve(void **v, size_t *cap, size_t n, size_t sz)
+{
+        void *nv;
+        size_t c;
+
+        if (n < *cap)
+                return 0;
+        c = *cap ? *cap * 2 : 256;
+        if (!(nv = realloc(*v, c * sz)))
+                return -1;
+        *v = nv;
+        *cap = c;
+        return 0;
+}
+
+/* An interned copy of s that lives as long as the lexicon. */
+static const char *intern(struct lexicon *lx, const char *s)
+{
+        int i = strmap_find(&lx->strings, s);
+        char *c;
+
+        if (i >= 0)
+                return lx->strv[i];
+        if (vec_reserve((void **)&lx->strv, &lx->capstr, lx->nstr, sizeof(char *)) < 0 ||
+            !(c = strdup(s)))
+                return NULL;
+        if (strmap_put(&lx->strings, s, (int)lx->nstr) < 0) {
+                free(c);
+                return NULL;
+        }
+        lx->strv[lx->nstr++] = c;
+        return c;
+}
+
+/* The entry of form, created empty when absent. */
+static struct lex_word *word_get(struct lexicon *lx, const char *form)
+{
+        int i = strmap_find(&lx->words, form);
+        struct lex_word *w;
+
+        if (i >= 0)
+                return &lx->wordv[i];
+        if (vec_reserve((void **)&lx->wordv, &lx->capword, lx->nword, sizeof(*w)) < 0 ||
+            strmap_put(&lx->words, form, (int)lx->nword) < 0)
+                return NULL;
+        w = &lx->wordv[lx->nword++];
+        memset(w, 0, sizeof(*w));
+        w->frame = w->theme = w->unit = -1;
+        if (!(w->lemma = intern(lx, form)))
+                return NULL;
+        return w;
+}
+
+static void set_err(char *errstr, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *errstr, size_t size, const char *fmt, ...)
+{
+        va_list ap;
+
+        if (!errstr || !size)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(errstr, size, fmt, ap);
+        va_end(ap);
+}
+
+/* Normalises an alias into its lookup phrase: tokens' norms joined by
+ * spaces. Returns the number of tokens (0 when empty or too long). */
+static unsigned phrase_of(const char *s, char *out, size_t size, char *first,
+                          size_t fsize)
+{
+        struct text_toks tt = {0};
+        size_t i, n = 0;
+        unsigned ntok = 0;
+
+        out[0] = first[0] = '\0';
+        if (text_tokenize(s, strlen(s), 16, &tt) < 0)
+                return 0;
+        for (i = 0; i < tt.n; i++) {
+                size_t l = strlen(tt.v[i].norm);
+
+                if (n + l + 2 >= size) {
+                        ntok = 0;
+                        break;
+                }
+                if (n)
+                        out[n++] = ' ';
+                memcpy(out + n, tt.v[i].norm, l + 1);
+                n += l;
+                ntok++;
+        }
+        if (ntok)
+                snprintf(first, fsize, "%s", tt.v[0].norm);
+        text_toks_free(&tt);
+        return ntok;
+}
+
+/* Adds an entity or finds the one with id; returns its index or -1. */
+static int entity_add(struct lexicon *lx, const char *id, const char *name,
+                      const char *kind)
+{
+        int i = strmap_find(&lx->ids, id);
+        struct lex_entity *e;
+
+        if (i >= 0) {
+                if (name && !(lx->entv[i].name = intern(lx, name)))
+                        return -1;
+                if (kind && !(lx->entv[i].kind = intern(lx, kind)))
+                        return -1;
+                return i;
+        }
+        if (vec_reserve((void **)&lx->entv, &lx->capent, lx->nent, sizeof(*e)) < 0)
+                return -1;
+        e = &lx->entv[lx->nent];
+        if (!(e->id = intern(lx, id)) || !(e->name = intern(lx, name ? name : id)) ||
+            !(e->kind = intern(lx, kind ? kind : "org")))
+                return -1;
+        if (strmap_put(&lx->ids, id, (int)lx->nent) < 0)
+                return -1;
+        return (int)lx->nent++;
+}
+
+static int alias_add(struct lexicon *lx, int ent, const char *alias)
+{
+        char phrase[256], first[TEXT_NORM_MAX];
+        unsigned ntok = phrase_of(alias, phrase, sizeof(phrase), first, sizeof(first));
+        struct lex_word *w;
+
+        if (!ntok)
+                return 0;
+        if (strmap_find(&lx->aliases, phrase) < 0 &&
+            strmap_put(&lx->aliases, phrase, ent) < 0)
+                return -1;
+        if (!(w = word_get(lx, first)))
+                return -1;
+        w->flags |= LX_ENT;
+        if (ntok > w->ent_maxlen)
+                w->ent_maxlen = ntok;
+        return 0;
+}
+
+/* Loads Debian's ISO 3166-1 list: alpha-2 ids with their names. */
+static int load_iso(struct lexicon *lx, char *errstr, size_t errsz)
+{
+        const char *path = getenv("CLAIMWATCH_ISO3166");
+        json_error_t jerr;
+        json_t *root, *arr, *c;
+        size_t i;
+        int rc = -1;
+
+        if (!path)
+                path = ISO3166_PATH;
+        if (access(path, R_OK) != 0)
+                return 0; /* optional: the alias file still names the big ones */
+        if (!(root = json_load_file(path, 0, &jerr))) {
+                set_err(errstr, errsz, "%s:%d: %s", path, jerr.line, jerr.text);
+                return -1;
+        }
+        arr = json_object_get(root, "3166-1");
+        json_array_foreach(arr, i, c)
+        {
+                const char *id = json_string_value(json_object_get(c, "alpha_2"));
+                const char *name = json_string_value(json_object_get(c, "name"));
+                const char *common = json_string_value(json_object_get(c, "common_name"));
+                const char *official =
+                    json_string_value(json_object_get(c, "official_name"));
+                int e;
+
+                if (!id || !name)
+                        continue;
+                if ((e = entity_add(lx, id, common ? common : name, "country")) < 0)
+                        goto out;
+                if ((!strchr(name, ',') && alias_add(lx, e, name) < 0) ||
+                    (common && alias_add(lx, e, common) < 0) ||
+                    (official && alias_add(lx, e, official) < 0))
+                        goto out;
+        }
+        rc = 0;
+out:
+        json_decref(root);
+        return rc;
+}
+
+/* Reads WordNet's verb.exc ("sold sell") into lemma -> "form form". */
+static int load_irregular(struct lexicon *lx)
+{
+        FILE *fp = fopen(WORDNET_VERB_EXC, "r");
+        char line[256], form[128], lemma[128];
+
+        if (!fp)
+                return 0;
+        while (fgets(line, sizeof(line), fp)) {
+                int i;
+
+                if (sscanf(line, "%127s %127s", form, lemma) != 2)
+                        continue;
+                i = strmap_find(&lx->irregular, lemma);
+                if (i < 0) {
+                        if (vec_reserve((void **)&lx->irrv, &lx->capirr, lx->nirr,
+                                        sizeof(char *)) < 0 ||
+                            !(lx->irrv[lx->nirr] = strdup(form)) ||
+                            strmap_put(&lx->irregular, lemma, (int)lx->nirr) < 0)
+                                goto fail;
+                        lx->nirr++;
+                } else {
+                        size_t n = strlen(lx->irrv[i]) + strlen(form) + 2;
+                        char *s = realloc(lx->irrv[i], n);
+
+                        if (!s)
+                                goto fail;
+                        strcat(strcat(s, " "), form);
+                        lx->irrv[i] = s;
+                }
+        }
+        fclose(fp);
+        return 0;
+fail:
+        fclose(fp);
+        return -1;
+}
+
+static int is_vowel(char c)
+{
+        return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+/* Calls add(lx, form, ...) for each inflected form of the verb lemma:
+ * -s/-es/-ies, -ed/-d/-ied, -ing, consonant doubling, WordNet irregulars. */
+static int verb_forms(struct lexicon *lx, const char *lemma, char forms[][TEXT_NORM_MAX])
+{
+        size_t n = strlen(lemma);
+        int k = 0, irr;
+        char last = n ? lemma[n - 1] : 0, stem[TEXT_NORM_MAX];
+
+        if (n == 0 || n + 5 >= TEXT_NORM_MAX)
+                return 0;
+        snprintf(forms[k++], TEXT_NORM_MAX, "%s", lemma);
+        if (last == 'y' && n > 1 && !is_vowel(lemma[n - 2])) {
+                snprintf(stem, sizeof(stem), "%.*s", (int)n - 1, lemma);
+                snprintf(forms[k++], TEXT_NORM_MAX, "%.24sies", stem);
+                snprintf(forms[k++], TEXT_NORM_MAX, "%.24sied", stem);
+                snprintf(forms[k++], TEXT_NORM_MAX, "%sing", lemma);
+        } else {
+                int es = last == 's' || last == 'x' || last == 'z' ||
+                         (n > 1 && (lemma[n - 2] == 'c' || lemma[n - 2] == 's') &&
+                          last == 'h');
+
+                snprintf(forms[k++], TEXT_NORM_MAX, "%s%s", lemma, es ? "es" : "s");
+                snprintf(forms[k++], TEXT_NORM_MAX, "%s%s", lemma,
+                         last == 'e' ? "d" : "ed");
+                if (last == 'e' && n > 2 && lemma[n - 2] != 'e')
+                        snprintf(forms[k++], TEXT_NORM_MAX, "%.*sing", (int)n - 1, lemma);
+                else
+                        snprintf(forms[k++], TEXT_NORM_MAX, "%sing", lemma);
+                /* ship -> shipped, admit -> admitted (both spellings are
+                 * harmless: the wrong one never occurs) */
+                if (n >= 3 && !is_vowel(last) && last != 'w' && last != 'x' &&
+                    last != 'y' && is_vowel(lemma[n - 2]) && !is_vowel(lemma[n - 3])) {
+                        snprintf(forms[k++], TEXT_NORM_MAX, "%s%ced", lemma, last);
+                        snprintf(forms[k++], TEXT_NORM_MAX, "%s%cing", lemma, last);
+                }
+        }
+        if ((irr = strmap_find(&lx->irregular, lemma)) >= 0) {
+                const char *p = lx->irrv[irr];
+
+                while (*p && k < 14) {
+                        size_t l = strcspn(p, " ");
+
+                        if (l < TEXT_NORM_MAX)
+                                snprintf(forms[k++], TEXT_NORM_MAX, "%.*s", (int)l, p);
+                        p += l;
+                        while (*p == ' ')
+                                p++;
+                }
+        }
+        return k;
+}
+
+/* Adds flag to every form of a verb lemma. */
+static int add_verb(struct lexicon *lx, const char *lemma, unsigned flag, int frame,
+                    char role)
+{
+        char forms[16][TEXT_NORM_MAX];
+        const char *lem = intern(lx, lemma);
+        int k = verb_forms(lx, lemma, forms), i;
+
+        if (!lem)
+                return -1;
+        for (i = 0; i < k; i++) {
+                struct lex_word *w = word_get(lx, forms[i]);
+
+                if (!w)
+                        return -1;
+                w->flags |= flag | LX_VERB;
+                if (!(w->flags & (LX_REPORT | LX_DENY | LX_ADMIT)) || w->lemma == NULL ||
+                    (flag & (LX_REPORT | LX_DENY | LX_ADMIT)) || frame >= 0)
+                        w->lemma = lem;
+                if (frame >= 0 && w->frame < 0) {
+                        w->frame = frame;
+                        w->role = role;
+                }
+        }
+        return 0;
+}
+
+/* Index of name in the table names[0..*n), appended when new. */
+static int name_index(char **names, int *n, const char *name)
+{
+        int i;
+
+        for (i = 0; i < *n; i++)
+                if (strcmp(names[i], name) == 0)
+                        return i;
+        if (*n >= MAX_NAMES || !(names[*n] = strdup(name)))
+                return -1;
+        return (*n)++;
+}
+
+/* Strips comments and surrounding blanks; returns NULL for empty lines. */
+static char *clean_line(char *line)
+{
+        char *p = strchr(line, '#'), *e;
+
+        if (p)
+                *p = '\0';
+        while (*line == ' ' || *line == '\t')
+                line++;
+        e = line + strlen(line);
+        while (e > line &&
+               (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+                *--e = '\0';
+        return *line ? line : NULL;
+}
+
+enum file_kind { F_VERBS, F_WORDS, F_CLASSES, F_FRAMES, F_ENTITIES };
+
+struct lex_file {
+        const char *name;
+        enum file_kind kind;
+        unsigned flag;
+};
+
+static const struct lex_file lex_files[] = {
+    {"report.txt", F_VERBS, LX_REPORT},        {"deny.txt", F_VERBS, LX_DENY},
+    {"admit.txt", F_VERBS, LX_ADMIT},          {"negation.txt", F_WORDS, LX_NEG},
+    {"falsity.txt", F_WORDS, LX_FALSE},        {"hedge.txt", F_WORDS, LX_HEDGE},
+    {"intent.txt", F_WORDS, LX_INTENT},        {"hypothetical.txt", F_WORDS, LX_HYPO},
+    {"abbreviations.txt", F_WORDS, LX_ABBREV}, {"themes.txt", F_CLASSES, LX_THEME},
+    {"units.txt", F_CLASSES, LX_UNIT},         {"frames.txt", F_FRAMES, LX_FRAME},
+    {"entities.txt", F_ENTITIES, 0},
+};
+
+static int line_frames(struct lexicon *lx, char *line)
+{
+        char frame[64], role[64], w1[64], w2[64];
+        int n = sscanf(line, "%63s %63s %63s %63s", frame, role, w1, w2), f;
+        struct lex_word *w;
+
+        if (n >= 2 && strcmp(frame, "@symmetric") == 0) {
+                if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
+                        return -1;
+                lx->symmetric[f] = 1;
+                return 0;
+        }
+        if (n >= 3 && strcmp(frame, "@gist") == 0) {
+                const char *tmpl = strstr(line, w1);
+
+                if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
+                        return -1;
+                free(lx->gists[f]);
+                return (lx->gists[f] = strdup(tmpl)) ? 0 : -1;
+        }
+        if (n < 3 || !strchr("+~<-xnp", role[0]) || role[1])
+                return -1;
+        if ((f = name_index(lx->frames, &lx->nframes, frame)) < 0)
+                return -1;
+        if (role[0] != 'n' && role[0] != 'p')
+                return add_verb(lx, w1, LX_FRAME, f, role[0]);
+        if (!(w = word_get(lx, n == 4 ? w2 : w1)))
+                return -1;
+        w->flags |= LX_FRAME;
+        w->frame = f;
+        w->role = role[0];
+        if (n == 4 && !(w->req_prev = intern(lx, w1)))
+                return -1;
+        return 0;
+}
+
+static int line_classes(struct lexicon *lx, char *line, unsigned flag)
+{
+        char cls[64], word[64];
+        struct lex_word *w;
+        int c;
+
+        if (sscanf(line, "%63s %63s", cls, word) != 2)
+                return -1;
+        if (flag == LX_THEME)
+                c = name_index(lx->themes, &lx->nthemes, cls);
+        else
+                c = name_index(lx->units, &lx->nunits, cls);
+        if (c < 0 || !(w = word_get(lx, word)))
+                return -1;
+        w->flags |= flag;
+        if (flag == LX_THEME)
+                w->theme = c;
+        else
+                w->unit = c;
+        return 0;
+}
+
+/* "ID KIND Name | alias | alias" */
+static int line_entities(struct lexicon *lx, char *line)
+{
+        char id[64], kind[32], *p, *tok, *save = NULL;
+        int n = 0, e = -1;
+
+        if (sscanf(line, "%63s %31s %n", id, kind, &n) != 2 || n <= 0)
+                return -1;
+        p = line + n;
+        for (tok = strtok_r(p, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+                char *t = clean_line(tok);
+
+                if (!t)
+                        continue;
+                if (e < 0 && (e = entity_add(lx, id, t, kind)) < 0)
+                        return -1;
+                if (alias_add(lx, e, t) < 0)
+                        return -1;
+        }
+        return e < 0 ? -1 : 0;
+}
+
+static int load_file(struct lexicon *lx, const char *dir, const struct lex_file *lf,
+                     char *errstr, size_t errsz)
+{
+        char path[PATH_MAX], buf[2048], *line;
+        FILE *fp;
+        int lineno = 0, rc = 0;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, lf->name);
+        if (!(fp = fopen(path, "r"))) {
+                set_err(errstr, errsz, "%s: %s", path, strerror(errno));
+                return -1;
+        }
+        while (rc == 0 && fgets(buf, sizeof(buf), fp)) {
+                struct lex_word *w;
+
+                lineno++;
+                if (!(line = clean_line(buf)))
+                        continue;
+                switch (lf->kind) {
+                case F_VERBS:
+                        rc = add_verb(lx, line, lf->flag, -1, 0);
+                        break;
+                case F_WORDS:
+                        w = word_get(lx, line);
+                        rc = w ? 0 : -1;
+                        if (w)
+                                w->flags |= lf->flag;
+                        break;
+                case F_CLASSES:
+                        rc = line_classes(lx, line, lf->flag);
+                        break;
+                case F_FRAMES:
+                        rc = line_frames(lx, line);
+                        break;
+                case F_ENTITIES:
+                        rc = line_entities(lx, line);
+                        break;
+                }
+        }
+        fclose(fp);
+        if (rc < 0)
+                set_err(errstr, errsz, "%s:%d: bad entry", path, lineno);
+        return rc;
+}
+
+struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
+{
+        struct lexicon *lx = calloc(1, sizeof(*lx));
+        size_t i;
+
+        if (!lx) {
+                set_err(errstr, errstr_size, "out of memory");
+                return NULL;
+        }
+        if (!dir)
+                dir = lexicon_default_dir();
+        if (load_irregular(lx) < 0 || load_iso(lx, errstr, errstr_size) < 0)
+                goto fail;
+        for (i = 0; i < sizeof(lex_files) / sizeof(lex_files[0]); i++)
+                if (load_file(lx, dir, &lex_files[i], errstr, errstr_size) < 0)
+                        goto fail;
+        return lx;
+fail:
+        lexicon_free(lx);
+        return NULL;
+}
+
+void lexicon_free(struct lexicon *lx)
+{
+        size_t i;
+        int k;
+
+        if (!lx)
+                return;
+        strmap_free(&lx->words);
+        strmap_free(&lx->aliases);
+        strmap_free(&lx->ids);
+        strmap_free(&lx->irregular);
+        strmap_free(&lx->strings);
+        for (i = 0; i < lx->nirr; i++)
+                free(lx->irrv[i]);
+        for (i = 0; i < lx->nstr; i++)
+                free(lx->strv[i]);
+        for (k = 0; k < lx->nframes; k++) {
+                free(lx->frames[k]);
+                free(lx->gists[k]);
+        }
+        for (k = 0; k < lx->nthemes; k++)
+                free(lx->themes[k]);
+        for (k = 0; k < lx->nunits; k++)
+                free(lx->units[k]);
+        free(lx->irrv);
+        free(lx->strv);
+        free(lx->wordv);
+        free(lx->entv);
+        free(lx);
+}
+
+const char *lexicon_default_dir(void)
+{
+        static char buf[PATH_MAX];
+        const char *env = getenv("CLAIMWATCH_LEXICON_DIR");
+        char exe[PATH_MAX];
+        ssize_t n;
+
+        if (env && *env)
+                return env;
+        n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n > 0) {
+                char *slash;
+
+                exe[n] = '\0';
+                if ((slash = strrchr(exe, '/'))) {
+                        *slash = '\0';
+                        snprintf(buf, sizeof(buf), "%.*s/../config/lexicon",
+                                 PATH_MAX - 32, exe);
+                        if (access(buf, R_OK) == 0)
+                                return buf;
+                }
+        }
+#ifdef CW_INSTALLED_LEXICON_DIR
+        if (access(CW_INSTALLED_LEXICON_DIR, R_OK) == 0)
+                return CW_INSTALLED_LEXICON_DIR;
+#endif
+#ifdef CW_SOURCE_LEXICON_DIR
+        return CW_SOURCE_LEXICON_DIR;
+#else
+        return "config/lexicon";
+#endif
+}
+
+const struct lex_word *lexicon_word(const struct lexicon *lx, const char *norm)
+{
+        int i = strmap_find(&lx->words, norm);
+
+        return i >= 0 ? &lx->wordv[i] : NULL;
+}
+
+const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *phrase)
+{
+        int i = strmap_find(&lx->aliases, phrase);
+
+        return i >= 0 ? &lx->entv[i] : NULL;
+}
+
+const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id)
+{
+        int i = strmap_find(&lx->ids, id);
+
+        return i >= 0 ? &lx->entv[i] : NULL;
+}
+
+const char *lexicon_frame_name(const struct lexicon *lx, int frame)
+{
+        return frame >= 0 && frame < lx->nframes ? lx->frames[frame] : "";
+}
+
+int lexicon_frame_symmetric(const struct lexicon *lx, int frame)
+{
+        return frame >= 0 && frame < lx->nframes && lx->symmetric[frame];
+}
+
+const char *lexicon_frame_gist(const struct lexicon *lx, int frame)
+{
+        return frame >= 0 && frame < lx->nframes ? lx->gists[frame] : NULL;
+}
+
+const char *lexicon_theme_name(const struct lexicon *lx, int theme)
+{
+        return theme >= 0 && theme < lx->nthemes ? lx->themes[theme] : "";
+}
+
+const char *lexicon_unit_name(const struct lexicon *lx, int unit)
+{
+        return unit >= 0 && unit < lx->nunits ? lx->units[unit] : "";
+}
+
+int lexicon_is_abbrev(const void *ctx, const char *norm)
+{
+        const struct lex_word *w = lexicon_word(ctx, norm);
+
+        return w && (w->flags & LX_ABBREV);
+}

@@ -1,0 +1,218 @@
+/* stmt.c - the claim model: statement lists, names of the enums, the
+ * proposition key that indexes statements, and the JSON form used by
+ * `claimwatch analyze`, the store and alerts. */
+#include "stmt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct stmt *stmt_list_push(struct stmt_list *sl, const struct stmt *st)
+{
+        if (sl->n == sl->cap) {
+                size_t cap = sl->cap ? sl->cap * 2 : 16;
+                struct stmt *v = realloc(sl->v, cap * sizeof(*v));
+
+                if (!v)
+                        return NULL;
+                sl->v = v;
+                sl->cap = cap;
+        }
+        sl->v[sl->n] = *st;
+        return &sl->v[sl->n++];
+}
+
+void stmt_list_free(struct stmt_list *sl)
+{
+        size_t i;
+
+        if (!sl)
+                return;
+        for (i = 0; i < sl->n; i++)
+                stmt_clear(&sl->v[i]);
+        free(sl->v);
+        sl->v = NULL;
+        sl->n = sl->cap = 0;
+}
+
+void stmt_clear(struct stmt *st)
+{
+        if (!st)
+                return;
+        free(st->text);
+        st->text = NULL;
+}
+
+static const char *const stance_names[] = {"assert", "deny", "admit", "report"};
+static const char *const modality_names[] = {"fact", "intent", "hedged", "hypothetical",
+                                             "question"};
+static const char *const tscope_names[] = {"past", "present", "future"};
+
+const char *stance_name(enum stance s)
+{
+        return (unsigned)s < 4 ? stance_names[s] : "assert";
+}
+
+const char *modality_name(enum modality m)
+{
+        return (unsigned)m < 5 ? modality_names[m] : "fact";
+}
+
+const char *tscope_name(enum tscope t)
+{
+        return (unsigned)t < 3 ? tscope_names[t] : "present";
+}
+
+/* Index of name in names[0..n), or dflt. */
+static int name_index(const char *name, const char *const *names, int n, int dflt)
+{
+        int i;
+
+        if (!name)
+                return dflt;
+        for (i = 0; i < n; i++)
+                if (strcmp(name, names[i]) == 0)
+                        return i;
+        return dflt;
+}
+
+int prop_key(const struct prop *p, char *buf, size_t size)
+{
+        int n;
+
+        if (!p->frame[0] || (!p->agent[0] && !p->patient[0]))
+                return -1;
+        n = snprintf(buf, size, "%s|%s|%s|%s", p->frame, p->agent, p->patient, p->theme);
+        if (n < 0 || (size_t)n >= size)
+                return -1;
+        return n;
+}
+
+/* The static cue names a statement may carry; stmt_from_json maps a
+ * stored cue back onto one of these so `cue` stays a static string. */
+static const char *const cue_names[] = {"deny",    "admit",  "negation", "antonym",
+                                        "falsity", "report", "said",     "claim",
+                                        "numeric", NULL};
+
+static const char *cue_intern(const char *s)
+{
+        int i;
+
+        if (!s)
+                return NULL;
+        for (i = 0; cue_names[i]; i++)
+                if (strcmp(s, cue_names[i]) == 0)
+                        return cue_names[i];
+        return NULL;
+}
+
+static json_t *entity_json(const struct entity *e)
+{
+        return json_pack("{s:s, s:s}", "id", e->id, "name", e->name);
+}
+
+static json_t *prop_json(const struct prop *p)
+{
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "frame", p->frame, "agent",
+                              p->agent, "patient", p->patient, "theme", p->theme);
+
+        if (o && p->qty.has)
+                json_object_set_new(o, "quantity",
+                                    json_pack("{s:f, s:s, s:b}", "value", p->qty.value,
+                                              "unit", p->qty.unit, "approx",
+                                              p->qty.approx));
+        return o;
+}
+
+json_t *stmt_to_json(const struct stmt *st)
+{
+        char key[256];
+        json_t *o;
+
+        o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:f, s:I, s:I, s:s}",
+                      "speaker", entity_json(&st->speaker), "stance",
+                      stance_name(st->stance), "polarity",
+                      st->negated ? "negative" : "positive", "modality",
+                      modality_name(st->modality), "time", tscope_name(st->tscope),
+                      "proposition", prop_json(&st->prop), "gist", st->gist, "strength",
+                      st->strength, "offset", (json_int_t)st->off, "length",
+                      (json_int_t)st->len, "text", st->text ? st->text : "");
+        if (!o)
+                return NULL;
+        if (st->claimant.id[0] || st->claimant.name[0])
+                json_object_set_new(o, "claimant", entity_json(&st->claimant));
+        if (prop_key(&st->prop, key, sizeof(key)) >= 0)
+                json_object_set_new(o, "key", json_string(key));
+        if (st->cue)
+                json_object_set_new(o, "cue", json_string(st->cue));
+        return o;
+}
+
+/* Copies the string member `name` of o into buf (truncating at a UTF-8
+ * boundary is not needed: ids and names are written by us). */
+static void copy_str(const json_t *o, const char *name, char *buf, size_t size)
+{
+        const char *s = json_string_value(json_object_get(o, name));
+        size_t n;
+
+        buf[0] = '\0';
+        if (!s || !size)
+                return;
+        n = strlen(s);
+        if (n >= size)
+                n = size - 1;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+}
+
+static void entity_from_json(const json_t *o, struct entity *e)
+{
+        copy_str(o, "id", e->id, sizeof(e->id));
+        copy_str(o, "name", e->name, sizeof(e->name));
+}
+
+static void prop_from_json(const json_t *o, struct prop *p)
+{
+        const json_t *q = json_object_get(o, "quantity");
+
+        copy_str(o, "frame", p->frame, sizeof(p->frame));
+        copy_str(o, "agent", p->agent, sizeof(p->agent));
+        copy_str(o, "patient", p->patient, sizeof(p->patient));
+        copy_str(o, "theme", p->theme, sizeof(p->theme));
+        if (json_is_object(q)) {
+                p->qty.has = 1;
+                p->qty.value = json_number_value(json_object_get(q, "value"));
+                copy_str(q, "unit", p->qty.unit, sizeof(p->qty.unit));
+                p->qty.approx = json_is_true(json_object_get(q, "approx"));
+        }
+}
+
+int stmt_from_json(const json_t *o, struct stmt *st)
+{
+        const json_t *prop = json_object_get(o, "proposition");
+        const char *text = json_string_value(json_object_get(o, "text"));
+        json_int_t off = json_integer_value(json_object_get(o, "offset"));
+        json_int_t len = json_integer_value(json_object_get(o, "length"));
+
+        memset(st, 0, sizeof(*st));
+        if (!json_is_object(o) || !json_is_object(prop))
+                return -1;
+        entity_from_json(json_object_get(o, "speaker"), &st->speaker);
+        entity_from_json(json_object_get(o, "claimant"), &st->claimant);
+        st->stance = name_index(json_string_value(json_object_get(o, "stance")),
+                                stance_names, 4, STANCE_ASSERT);
+        st->negated = name_index(json_string_value(json_object_get(o, "polarity")),
+                                 (const char *const[]){"positive", "negative"}, 2, 0);
+        st->modality = name_index(json_string_value(json_object_get(o, "modality")),
+                                  modality_names, 5, MOD_FACT);
+        st->tscope = name_index(json_string_value(json_object_get(o, "time")),
+                                tscope_names, 3, TIME_PRESENT);
+        prop_from_json(prop, &st->prop);
+        copy_str(o, "gist", st->gist, sizeof(st->gist));
+        st->strength = json_number_value(json_object_get(o, "strength"));
+        st->cue = cue_intern(json_string_value(json_object_get(o, "cue")));
+        st->off = off > 0 ? (size_t)off : 0;
+        st->len = len > 0 ? (size_t)len : 0;
+        st->text = strdup(text ? text : "");
+        return st->text ? 0 : -1;
+}

@@ -1,0 +1,471 @@
+/* text.c - tokens and sentences over raw UTF-8 article text, with byte
+ * offsets into the original so evidence can be quoted exactly.  Typographic
+ * characters are folded to ASCII in the normalised form only. */
+#include "text.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Decodes one UTF-8 sequence at s[i..len); returns its code point and
+ * stores its byte length in *n (1 for invalid bytes, taken as U+FFFD). */
+static uint32_t utf8_next(const unsigned char *s, size_t i, size_t len, size_t *n)
+{
+        unsigned c = s[i];
+
+        if (c < 0x80) {
+                *n = 1;
+                return c;
+        }
+        if (c >= 0xc2 && c < 0xe0 && i + 1 < len && (s[i + 1] & 0xc0) == 0x80) {
+                *n = 2;
+                return ((c & 0x1f) << 6) | (s[i + 1] & 0x3f);
+        }
+        if (c >= 0xe0 && c < 0xf0 && i + 2 < len && (s[i + 1] & 0xc0) == 0x80 &&
+            (s[i + 2] & 0xc0) == 0x80) {
+                *n = 3;
+                return ((c & 0x0f) << 12) | ((s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3f);
+        }
+        if (c >= 0xf0 && c < 0xf5 && i + 3 < len && (s[i + 1] & 0xc0) == 0x80 &&
+            (s[i + 2] & 0xc0) == 0x80 && (s[i + 3] & 0xc0) == 0x80) {
+                *n = 4;
+                return ((c & 0x07) << 18) | ((s[i + 1] & 0x3f) << 12) |
+                       ((s[i + 2] & 0x3f) << 6) | (s[i + 3] & 0x3f);
+        }
+        *n = 1;
+        return 0xfffd;
+}
+
+/* Character classes after folding. */
+enum cclass { C_SPACE, C_NL, C_ALPHA, C_DIGIT, C_APOS, C_DQUOTE, C_DASH, C_PUNCT };
+
+static enum cclass classify(uint32_t cp, char *ascii)
+{
+        *ascii = 0;
+        if (cp < 0x80) {
+                *ascii = (char)cp;
+                if (cp == '\n')
+                        return C_NL;
+                if (isspace((int)cp) || cp < 0x20)
+                        return C_SPACE;
+                if (isalpha((int)cp))
+                        return C_ALPHA;
+                if (isdigit((int)cp))
+                        return C_DIGIT;
+                if (cp == '\'')
+                        return C_APOS;
+                if (cp == '"')
+                        return C_DQUOTE;
+                if (cp == '-')
+                        return C_DASH;
+                return C_PUNCT;
+        }
+        switch (cp) {
+        case 0xa0:
+        case 0x2000:
+        case 0x2001:
+        case 0x2002:
+        case 0x2003:
+        case 0x2009:
+        case 0x200a:
+        case 0x200b:
+        case 0x202f:
+        case 0x3000:
+        case 0xfeff:
+                return C_SPACE;
+        case 0x2028:
+        case 0x2029:
+        case 0x85:
+                return C_NL;
+        case 0x2018:
+        case 0x2019:
+        case 0x2032:
+        case 0x02bc:
+                *ascii = '\'';
+                return C_APOS;
+        case 0x201c:
+        case 0x201d:
+        case 0x201e:
+        case 0x00ab:
+        case 0x00bb:
+        case 0x2033:
+                *ascii = '"';
+                return C_DQUOTE;
+        case 0x2010:
+        case 0x2011:
+        case 0x2012:
+        case 0x2013:
+        case 0x2014:
+        case 0x2015:
+        case 0x2212:
+                *ascii = '-';
+                return C_DASH;
+        case 0x2026:
+                *ascii = '.';
+                return C_PUNCT;
+        case 0x20ac:
+        case 0xa3:
+        case 0xa5:
+                *ascii = '$';
+                return C_PUNCT;
+        default:
+                break;
+        }
+        if ((cp >= 0x2000 && cp <= 0x206f) || cp == 0xfffd ||
+            (cp >= 0xa1 && cp <= 0xbf) || cp == 0xd7 || cp == 0xf7)
+                return C_PUNCT;
+        return C_ALPHA; /* accented and non-Latin letters */
+}
+
+static struct text_tok *tok_push(struct text_toks *tt)
+{
+        struct text_tok *t;
+
+        if (tt->n == tt->cap) {
+                size_t cap = tt->cap ? tt->cap * 2 : 256;
+                struct text_tok *v = realloc(tt->v, cap * sizeof(*v));
+
+                if (!v)
+                        return NULL;
+                tt->v = v;
+                tt->cap = cap;
+        }
+        t = &tt->v[tt->n++];
+        memset(t, 0, sizeof(*t));
+        return t;
+}
+
+void text_toks_free(struct text_toks *tt)
+{
+        if (!tt)
+                return;
+        free(tt->v);
+        tt->v = NULL;
+        tt->n = tt->cap = 0;
+}
+
+/* Appends c (lower-cased) to the token's normalised form. */
+static void norm_add(struct text_tok *t, size_t *nn, char c)
+{
+        if (*nn + 1 < TEXT_NORM_MAX)
+                t->norm[(*nn)++] = (char)tolower((unsigned char)c);
+}
+
+/* Appends the raw bytes of a non-ASCII letter to the normalised form. */
+static void norm_add_raw(struct text_tok *t, size_t *nn, const unsigned char *p, size_t k)
+{
+        if (*nn + k < TEXT_NORM_MAX) {
+                memcpy(t->norm + *nn, p, k);
+                *nn += k;
+        }
+}
+
+/* Scans a word starting at i: letters and digits, inner apostrophes,
+ * hyphens and dots of acronyms (U.S.).  Returns the end offset. */
+static size_t scan_word(const unsigned char *s, size_t i, size_t len, struct text_tok *t)
+{
+        size_t nn = 0, k, letters = 0, uppers = 0;
+        char a;
+
+        while (i < len) {
+                uint32_t cp = utf8_next(s, i, len, &k);
+                enum cclass cc = classify(cp, &a);
+
+                if (cc == C_ALPHA || cc == C_DIGIT) {
+                        if (a) {
+                                letters += isalpha((unsigned char)a) != 0;
+                                uppers += isupper((unsigned char)a) != 0;
+                                norm_add(t, &nn, a);
+                        } else {
+                                letters++;
+                                norm_add_raw(t, &nn, s + i, k);
+                        }
+                        i += k;
+                        continue;
+                }
+                if ((cc == C_APOS || cc == C_DASH || (cc == C_PUNCT && a == '.')) &&
+                    i + k < len) {
+                        size_t k2;
+                        char a2;
+                        enum cclass c2 = classify(utf8_next(s, i + k, len, &k2), &a2);
+
+                        /* n't and 's start tokens of their own */
+                        if (cc == C_APOS && c2 == C_ALPHA && nn > 0 &&
+                            (a2 == 's' || a2 == 't' || a2 == 'd' || a2 == 'm'))
+                                break;
+                        if (c2 == C_ALPHA || (c2 == C_DIGIT && cc != C_PUNCT)) {
+                                /* a dot continues only single-letter acronyms */
+                                if (cc == C_PUNCT &&
+                                    !(nn == 1 || (nn >= 2 && t->norm[nn - 2] == '.')))
+                                        break;
+                                norm_add(t, &nn, cc == C_DASH ? '-' : a);
+                                i += k;
+                                continue;
+                        }
+                        if (cc == C_PUNCT && nn >= 2 && t->norm[nn - 2] == '.') {
+                                norm_add(t, &nn, '.'); /* final dot of U.S. */
+                                i += k;
+                        }
+                }
+                break;
+        }
+        t->norm[nn] = '\0';
+        t->upper = letters >= 2 && uppers == letters;
+        /* "doesn't" was cut before the n: give "n't" its own token */
+        if (nn >= 2 && t->norm[nn - 1] == 'n' && i < len) {
+                size_t k2;
+                char a2;
+
+                if (classify(utf8_next(s, i, len, &k2), &a2) == C_APOS && i + k2 < len &&
+                    tolower(s[i + k2]) == 't' && nn > 2) {
+                        t->norm[nn - 1] = '\0';
+                        return i - 1;
+                }
+        }
+        return i;
+}
+
+/* Scans a number: digits with thousands commas and a decimal point. */
+static size_t scan_number(const unsigned char *s, size_t i, size_t len,
+                          struct text_tok *t)
+{
+        size_t nn = 0;
+        double v = 0, scale = 0;
+
+        while (i < len) {
+                if (isdigit(s[i])) {
+                        if (scale > 0) {
+                                v += (s[i] - '0') * scale;
+                                scale /= 10;
+                        } else {
+                                v = v * 10 + (s[i] - '0');
+                        }
+                        norm_add(t, &nn, (char)s[i]);
+                        i++;
+                } else if (s[i] == ',' && i + 3 < len + 0 && isdigit(s[i + 1]) &&
+                           isdigit(s[i + 2]) && isdigit(s[i + 3]) &&
+                           (i + 4 >= len || !isdigit(s[i + 4])) && scale == 0) {
+                        i++;
+                } else if (s[i] == '.' && scale == 0 && i + 1 < len &&
+                           isdigit(s[i + 1])) {
+                        scale = 0.1;
+                        norm_add(t, &nn, '.');
+                        i++;
+                } else {
+                        break;
+                }
+        }
+        t->norm[nn] = '\0';
+        t->num = v;
+        t->kind = TEXT_NUM;
+        return i;
+}
+
+/* Whether s[i..] is the apostrophe and t of "n't" ending a word; stores
+ * the end offset in *end. */
+static int is_nt(const unsigned char *s, size_t i, size_t len, size_t *end)
+{
+        size_t k;
+        char a;
+
+        if (classify(utf8_next(s, i, len, &k), &a) != C_APOS || i + k >= len ||
+            (s[i + k] != 't' && s[i + k] != 'T'))
+                return 0;
+        if (i + k + 1 < len && isalpha(s[i + k + 1]))
+                return 0;
+        *end = i + k + 1;
+        return 1;
+}
+
+int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks *out)
+{
+        const unsigned char *s = (const unsigned char *)str;
+        size_t i = 0, k;
+        int nls = 2;
+
+        while (i < len && out->n < max_toks) {
+                char a;
+                uint32_t cp = utf8_next(s, i, len, &k);
+                enum cclass cc = classify(cp, &a);
+                struct text_tok *t;
+                size_t end;
+
+                if (cc == C_SPACE || cc == C_NL) {
+                        nls += cc == C_NL;
+                        i += k;
+                        continue;
+                }
+                if (!(t = tok_push(out)))
+                        return -1;
+                t->off = (uint32_t)i;
+                t->para = nls >= 2;
+                t->nl = nls >= 1;
+                nls = 0;
+                if (cc == C_DIGIT) {
+                        end = scan_number(s, i, len, t);
+                        /* 22-year-old, 3.0-litre, F-22: a word after all */
+                        if (end < len &&
+                            (isalpha(s[end]) ||
+                             (s[end] == '-' && end + 1 < len && isalpha(s[end + 1])))) {
+                                memset(t->norm, 0, sizeof(t->norm));
+                                t->kind = TEXT_WORD;
+                                end = scan_word(s, i, len, t);
+                        }
+                } else if (cc == C_ALPHA && (s[i] == 'n' || s[i] == 'N') && i + 2 < len &&
+                           is_nt(s, i + 1, len, &end)) {
+                        t->kind = TEXT_WORD;
+                        strcpy(t->norm, "n't");
+                } else if (cc == C_ALPHA) {
+                        t->kind = TEXT_WORD;
+                        t->cap =
+                            isupper(s[i]) || (s[i] >= 0xc3 && s[i] < 0xe0 && k == 2 &&
+                                              (s[i + 1] & 0x3f) < 0x1f && s[i] == 0xc3);
+                        end = scan_word(s, i, len, t);
+                } else if (cc == C_APOS && i + k < len && isalpha(s[i + k]) &&
+                           out->n > 1 && t[-1].kind == TEXT_WORD &&
+                           t[-1].off + t[-1].len == i) {
+                        /* 's, n't, 'd, 'm joined to the previous word */
+                        t->kind = TEXT_WORD;
+                        t->norm[0] = '\'';
+                        {
+                                size_t nn = 1;
+
+                                end = i + k;
+                                while (end < len && isalpha(s[end]) &&
+                                       nn + 1 < TEXT_NORM_MAX)
+                                        t->norm[nn++] = (char)tolower(s[end++]);
+                                t->norm[nn] = '\0';
+                        }
+                } else if (cc == C_DQUOTE || cc == C_APOS) {
+                        t->kind = TEXT_QUOTE;
+                        t->norm[0] = cc == C_DQUOTE ? '"' : '\'';
+                        end = i + k;
+                } else {
+                        t->kind = TEXT_PUNCT;
+                        t->norm[0] = a ? a : '?';
+                        if (!a)
+                                t->norm[0] = '#';
+                        end = i + k;
+                }
+                if (end <= i)
+                        end = i + k;
+                t->len = (uint32_t)(end - i);
+                i = end;
+        }
+        return 0;
+}
+
+static int ends_sentence(const struct text_tok *t)
+{
+        return t->kind == TEXT_PUNCT &&
+               (t->norm[0] == '.' || t->norm[0] == '!' || t->norm[0] == '?');
+}
+
+static int starts_sentence(const struct text_tok *t)
+{
+        return t->para || t->cap || t->kind == TEXT_QUOTE || t->kind == TEXT_NUM ||
+               (t->kind == TEXT_PUNCT && t->norm[0] != ',' && t->norm[0] != ')');
+}
+
+static int sent_push(struct text_sent **v, size_t *n, size_t *cap, size_t tok0,
+                     size_t end)
+{
+        if (end <= tok0)
+                return 0;
+        if (*n == *cap) {
+                size_t c = *cap ? *cap * 2 : 32;
+                struct text_sent *nv = realloc(*v, c * sizeof(*nv));
+
+                if (!nv)
+                        return -1;
+                *v = nv;
+                *cap = c;
+        }
+        (*v)[*n].tok0 = tok0;
+        (*v)[*n].ntok = end - tok0;
+        (*n)++;
+        return 0;
+}
+
+long text_sentences(const struct text_toks *tt,
+                    int (*is_abbrev)(const void *, const char *), const void *ctx,
+                    size_t max_sents, struct text_sent **sentsp)
+{
+        struct text_sent *v = NULL;
+        size_t n = 0, cap = 0, start = 0, i;
+
+        for (i = 0; i < tt->n && n < max_sents; i++) {
+                const struct text_tok *t = &tt->v[i];
+                size_t end;
+
+                if (i > start && t->para) {
+                        if (sent_push(&v, &n, &cap, start, i) < 0)
+                                goto fail;
+                        start = i;
+                }
+                if (!ends_sentence(t))
+                        continue;
+                end = i + 1;
+                while (end < tt->n &&
+                       (tt->v[end].kind == TEXT_QUOTE ||
+                        (tt->v[end].kind == TEXT_PUNCT &&
+                         (ends_sentence(&tt->v[end]) || tt->v[end].norm[0] == ')'))) &&
+                       !tt->v[end].para)
+                        end++;
+                if (end < tt->n && !tt->v[end].para && !starts_sentence(&tt->v[end]))
+                        continue;
+                if (t->norm[0] == '.' && i > start && tt->v[i - 1].kind == TEXT_WORD &&
+                    end == i + 1 && is_abbrev && is_abbrev(ctx, tt->v[i - 1].norm))
+                        continue;
+                if (sent_push(&v, &n, &cap, start, end) < 0)
+                        goto fail;
+                start = end;
+                i = end - 1;
+        }
+        if (start < tt->n && n < max_sents && sent_push(&v, &n, &cap, start, tt->n) < 0)
+                goto fail;
+        *sentsp = v;
+        return (long)n;
+fail:
+        free(v);
+        return -1;
+}
+
+static int is_vowel(char c)
+{
+        return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
+void text_lemma_guess(const char *w, char *out)
+{
+        size_t n = strlen(w);
+
+        if (n >= TEXT_NORM_MAX)
+                n = TEXT_NORM_MAX - 1;
+        memcpy(out, w, n);
+        out[n] = '\0';
+        if (n > 4 &&
+            (strcmp(out + n - 3, "ies") == 0 || strcmp(out + n - 3, "ied") == 0)) {
+                strcpy(out + n - 3, "y");
+        } else if (n > 5 && strcmp(out + n - 3, "ing") == 0) {
+                out[n - 3] = '\0';
+                n -= 3;
+                if (n > 2 && out[n - 1] == out[n - 2] && !is_vowel(out[n - 1]) &&
+                    out[n - 1] != 'l' && out[n - 1] != 's')
+                        out[n - 1] = '\0';
+        } else if (n > 4 && strcmp(out + n - 2, "ed") == 0) {
+                out[n - 2] = '\0';
+                n -= 2;
+                if (n > 2 && out[n - 1] == out[n - 2] && !is_vowel(out[n - 1]) &&
+                    out[n - 1] != 'l' && out[n - 1] != 's')
+                        out[n - 1] = '\0';
+        } else if (n > 4 && (strcmp(out + n - 4, "sses") == 0 ||
+                             strcmp(out + n - 4, "ches") == 0 ||
+                             strcmp(out + n - 4, "shes") == 0 ||
+                             strcmp(out + n - 3, "xes") == 0)) {
+                out[n - 2] = '\0';
+        } else if (n > 3 && out[n - 1] == 's' && out[n - 2] != 's' && out[n - 2] != 'u' &&
+                   out[n - 2] != 'i') {
+                out[n - 1] = '\0';
+        }
+}

@@ -1,0 +1,61 @@
+/* text.h - the analyzer's view of raw text: tokens with byte offsets into
+ * the original, a normalised lower-case ASCII form (curly quotes, dashes,
+ * no-break spaces and apostrophes folded), numbers parsed, and sentences
+ * split on token boundaries with abbreviations respected.  Pure. */
+#ifndef CW_TEXT_H
+#define CW_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TEXT_NORM_MAX 32 /* normalised form, truncated */
+
+enum text_kind {
+        TEXT_WORD = 0, /* letters, digits inside, inner apostrophes/hyphens */
+        TEXT_NUM,      /* 175,000  0.25  2014 */
+        TEXT_PUNCT,    /* . , ; : ! ? ( ) - $ % and the like */
+        TEXT_QUOTE,    /* " or a curly double quote, or a quoting apostrophe */
+};
+
+struct text_tok {
+        uint32_t off, len;        /* bytes in the original text */
+        char norm[TEXT_NORM_MAX]; /* lower case; punctuation as ASCII */
+        double num;               /* TEXT_NUM: the value */
+        uint8_t kind;             /* enum text_kind */
+        uint8_t cap;              /* first letter upper case */
+        uint8_t upper;            /* every letter upper case (2+ letters) */
+        uint8_t para;             /* a blank line (or start) precedes it */
+        uint8_t nl;               /* a line break precedes it */
+};
+
+struct text_toks {
+        struct text_tok *v;
+        size_t n, cap;
+};
+
+/* Appends the tokens of s[0..len) to out, at most max_toks in all.
+ * Offsets are relative to s. Returns 0, -1 when out of memory. */
+int text_tokenize(const char *s, size_t len, size_t max_toks, struct text_toks *out);
+
+void text_toks_free(struct text_toks *tt);
+
+/* A sentence: tokens [tok0, tok0 + ntok). */
+struct text_sent {
+        size_t tok0, ntok;
+};
+
+/* Splits tokens into sentences: after . ! ? (and a closing quote) when a
+ * capitalised word, a quote, a number or a paragraph follows and the word
+ * before is not an abbreviation (is_abbrev(ctx, norm) != 0); at every
+ * paragraph break.  Stores a malloc'ed array in *sentsp (caller frees)
+ * holding at most max_sents.  Returns the count, or -1 when out of memory. */
+long text_sentences(const struct text_toks *tt,
+                    int (*is_abbrev)(const void *, const char *), const void *ctx,
+                    size_t max_sents, struct text_sent **sentsp);
+
+/* Crude English lemma for words the lexicon does not know: strips
+ * -ies/-ied, -es, -s, -ed, -ing (undoubling consonants).  Writes into out
+ * (TEXT_NORM_MAX bytes). */
+void text_lemma_guess(const char *w, char *out);
+
+#endif
