@@ -31,7 +31,8 @@ void metric_add(struct metric *m, uint64_t v);    /* counters */
 void metric_set(struct metric *m, double v);      /* gauges */
 void metric_observe(struct metric *m, double v);  /* histograms */
 
-/* The current value of a counter or gauge (tests). */
+/* The current value of a counter or gauge (tests); for a histogram, the
+ * number of observations. */
 double metric_value(const struct metric *m);
 
 /* Renders every metric in the Prometheus text exposition format (0.0.4).
@@ -40,5 +41,13 @@ char *metrics_render(void);
 
 /* Forgets every metric (tests); handles become invalid. */
 void metrics_reset(void);
+
+/* Copies value into dst escaped for use inside a label value's double
+ * quotes (backslash, double quote and newline become \\, \" and \n), e.g.
+ * for topic names: snprintf(labels, n, "topic=\"%s\"", escaped).  Always
+ * NUL-terminates when dstsz > 0; an escape sequence or a UTF-8 character
+ * is never cut in half when dst is too small (the value is truncated
+ * before it). */
+void metrics_label_escape(char *dst, size_t dstsz, const char *value);
 
 #endif
