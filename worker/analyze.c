@@ -36,10 +36,16 @@ struct ctx {
         struct entity last_subject; /* discourse: subject of the last statement */
         struct entity last_speaker;
         struct entity last_named; /* last named non-country entity */
+        struct affil {            /* "Russia's foreign minister, Sergei Lavrov" */
+                char name_id[STMT_ID_MAX];
+                struct entity ent;
+        } aff[32];
+        size_t naff;
 };
 
 /* A clause under analysis: tokens [c0, c1). */
 struct clause {
+        size_t s0; /* the sentence's first token */
         size_t c0, c1;
         struct entity speaker;
         int has_speaker;
@@ -191,6 +197,71 @@ static int is_name_word(const struct ctx *cx, size_t i)
         return t->kind == TEXT_WORD && t->cap && !in_list(t->norm, not_names);
 }
 
+/* Whether the tokens [a, b) may stand between an organisation and a
+ * person's name in an appositive: titles, possessive, commas, adjectives. */
+static int appositive_gap(const struct ctx *cx, size_t a, size_t b)
+{
+        size_t i;
+
+        for (i = a; i < b; i++) {
+                const struct text_tok *t = &cx->tt.v[i];
+
+                if (t->kind == TEXT_PUNCT && t->norm[0] == ',')
+                        continue;
+                if (t->kind != TEXT_WORD || cx->ment[i] >= 0 ||
+                    (cx->w[i] && (cx->w[i]->flags & (LX_VERB | LX_NEG))) ||
+                    in_list(t->norm, not_names + 6))
+                        return 0;
+        }
+        return 1;
+}
+
+/* Links a person's name to the state or organisation it speaks for:
+ * "Russia's deputy foreign minister, Sergei Ryabkov" or "Sergei Shoigu,
+ * Russia's defence minister"; later mentions of the name follow. */
+static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
+{
+        size_t i, lo = m->t0 > s0 + 7 ? m->t0 - 7 : s0;
+        const struct mention *org = NULL;
+
+        for (i = 0; i < cx->naff; i++) {
+                if (strcmp(cx->aff[i].name_id, m->ent.id) == 0) {
+                        snprintf(m->ent.id, sizeof(m->ent.id), "%s", cx->aff[i].ent.id);
+                        return;
+                }
+        }
+        for (i = m->t0; i > lo; i--) {
+                int k = cx->ment[i - 1];
+
+                if (k >= 0 && strcmp(cx->mv[k].kind, "name") != 0) {
+                        if (appositive_gap(cx, i, m->t0) && i < m->t0)
+                                org = &cx->mv[k];
+                        break;
+                }
+        }
+        if (!org && m->t1 + 2 < s1 && is_punct(cx, m->t1, ',')) {
+                size_t a = m->t1 + 1;
+
+                if (strcmp(norm(cx, a), "the") == 0)
+                        a++;
+                if (a + 1 < s1 && cx->ment[a] >= 0 &&
+                    strcmp(cx->mv[cx->ment[a]].kind, "name") != 0) {
+                        size_t e = cx->mv[cx->ment[a]].t1;
+
+                        if (e < s1 && (strcmp(norm(cx, e), "'s") == 0 ||
+                                       cx->tt.v[e].kind == TEXT_WORD))
+                                org = &cx->mv[cx->ment[a]];
+                }
+        }
+        if (!org || strcmp(org->kind, "name") == 0)
+                return;
+        if (cx->naff < sizeof(cx->aff) / sizeof(cx->aff[0])) {
+                snprintf(cx->aff[cx->naff].name_id, STMT_ID_MAX, "%s", m->ent.id);
+                cx->aff[cx->naff++].ent = org->ent;
+        }
+        snprintf(m->ent.id, sizeof(m->ent.id), "%s", org->ent.id);
+}
+
 /* Finds entity mentions in sentence tokens [s0, s1). */
 static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
 {
@@ -230,13 +301,18 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                                 i++;
                                 continue;
                         }
-                        while (last > i && in_list(norm(cx, i), titles))
+                        while (i < j && in_list(norm(cx, i), titles))
                                 i++;
+                        if (i == j || in_list(norm(cx, last), titles)) {
+                                i = j; /* titles alone: "Deputy Secretary" */
+                                continue;
+                        }
                         if (!(m = mention_push(cx, i, j)))
                                 return -1;
                         snprintf(m->ent.id, sizeof(m->ent.id), "name:%s", norm(cx, last));
                         span_text(cx, i, j, m->ent.name, sizeof(m->ent.name));
                         m->kind = "name";
+                        affiliate(cx, s0, s1, m);
                         i = j;
                         continue;
                 }
@@ -246,6 +322,30 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
 }
 
 /* The entity a pronoun or "the country"-style phrase at i refers to. */
+static const char *const preps_any[] = {"to",      "from", "with", "in",  "on",
+                                        "against", "at",   "into", "for", "of",
+                                        "by",      "over", "near", NULL};
+
+/* The nearest earlier mention of the sentence that is not the object of
+ * a preposition: what "it" or "the country" most likely refers to. */
+static int nearest_subject(const struct ctx *cx, size_t s0, size_t i, struct entity *out)
+{
+        while (i > s0) {
+                int k = cx->ment[--i];
+                const struct mention *m;
+
+                if (k < 0)
+                        continue;
+                m = &cx->mv[k];
+                i = m->t0;
+                if (m->t0 > s0 && in_list(norm(cx, m->t0 - 1), preps_any))
+                        continue;
+                *out = m->ent;
+                return 1;
+        }
+        return 0;
+}
+
 static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl,
                          struct entity *out)
 {
@@ -264,6 +364,28 @@ static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl
                 }
                 return 0;
         }
+        if (s[0] == 'w' || s[0] == 'o' || strcmp(s, "us") == 0 || strcmp(s, "i") == 0 ||
+            strcmp(s, "my") == 0) {
+                if (cl->has_speaker && cl->speaker.id[0]) {
+                        *out = cl->speaker;
+                        return 1;
+                }
+                return 0;
+        }
+        if (s[0] == 'h' || s[0] == 's' || strcmp(s, "official") == 0 ||
+            strcmp(s, "minister") == 0 || strcmp(s, "president") == 0 ||
+            strcmp(s, "spokesman") == 0 || strcmp(s, "spokeswoman") == 0) {
+                if (cl->has_speaker && cl->speaker.id[0])
+                        *out = cl->speaker;
+                else if (cx->last_speaker.id[0])
+                        *out = cx->last_speaker;
+                else
+                        return 0;
+                return 1;
+        }
+        /* it, its, they, the country, the state, the government */
+        if (nearest_subject(cx, cl->s0, i, out))
+                return 1;
         if (cl->has_speaker && cl->speaker.id[0]) {
                 *out = cl->speaker;
                 return 1;
@@ -336,6 +458,29 @@ static const char *const preps_by[] = {"by", NULL};
 static const char *const preps_noun[] = {"on", "against", "to", "into", "with",
                                          "of", "in",      "at", NULL};
 
+/* The entity of a prepositional phrase right after the noun at p:
+ * "attack on Ukraine", "ties to the group". */
+static int noun_complement(const struct ctx *cx, size_t p, const struct clause *cl,
+                           struct entity *out)
+{
+        size_t i, hi = p + 3 < cl->c1 ? p + 3 : cl->c1;
+
+        for (i = p + 1; i < hi; i++) {
+                if (in_list(norm(cx, i), preps_noun)) {
+                        size_t j, hj = i + 5 < cl->c1 ? i + 5 : cl->c1;
+
+                        for (j = i + 1; j < hj; j++) {
+                                if (cx->tt.v[j].kind == TEXT_PUNCT)
+                                        return 0;
+                                if (entity_at(cx, j, cl, out))
+                                        return 1;
+                        }
+                        return 0;
+                }
+        }
+        return 0;
+}
+
 /* Whether the verb at p is passive: a form of be right before it. */
 static int is_passive(const struct ctx *cx, size_t c0, size_t p)
 {
@@ -365,6 +510,28 @@ static void set_role(char *dst, const struct entity *e)
         snprintf(dst, STMT_ID_MAX, "%s", e->id);
 }
 
+static const char *const verb_before[] = {
+    "to", "will",  "would", "could",  "may",  "might", "not", "n't", "did",  "does",
+    "do", "never", "can",   "should", "must", "also",  "had", "has", "have", NULL};
+
+/* The role of the predicate at p: a word that is a verb and a noun of
+ * its frame ("attack") reads as a verb after to, modals, auxiliaries,
+ * pronouns and names, and as a noun after determiners and adjectives. */
+static char role_at(const struct ctx *cx, size_t p)
+{
+        const struct lex_word *w = cx->w[p];
+
+        if (!w->noun || p == 0)
+                return w->role;
+        if (in_list(norm(cx, p - 1), verb_before) || in_list(norm(cx, p - 1), pronouns))
+                return w->role;
+        /* "Russia attacked" is a verb, "a Russian attack" a noun */
+        if (cx->ment[p - 1] >= 0 && strcmp(w->lemma, norm(cx, p)) != 0 &&
+            !(p + 1 < cx->tt.n && in_list(norm(cx, p + 1), preps_noun)))
+                return w->role;
+        return 'n';
+}
+
 /* Fills st->prop from the frame predicate at p in clause [c0, c1).
  * Returns 1 when the proposition has a frame and a role filler. */
 static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct stmt *st,
@@ -374,7 +541,7 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
         struct entity subj = {{0}, {0}};
         size_t subj_at = 0;
         int has_subj = entity_before(cx, cl->c0, p, cl, &subj, &subj_at);
-        char role = w->role;
+        char role = role_at(cx, p);
 
         memset(agent, 0, sizeof(*agent));
         memset(patient, 0, sizeof(*patient));
@@ -414,7 +581,10 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                         else if (!entity_after(cx, p, cl->c1, preps_by, cl, agent) &&
                                  has_subj)
                                 *agent = subj;
-                        if (!entity_after(cx, p, cl->c1, preps_noun, cl, patient))
+                        /* light verbs: "Putin announced an operation" */
+                        if (!agent->id[0] && cl->has_speaker && p < cl->c0 + 5)
+                                *agent = cl->speaker;
+                        if (!noun_complement(cx, p, cl, patient))
                                 memset(patient, 0, sizeof(*patient));
                         if (strcmp(agent->id, patient->id) == 0)
                                 memset(patient, 0, sizeof(*patient));
@@ -422,6 +592,8 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                 default: /* '+', '-', 'p' */
                         if (has_subj)
                                 *agent = subj;
+                        else if (cl->has_speaker && p <= cl->c0 + 2)
+                                *agent = cl->speaker; /* "denied sending drones" */
                         if (!entity_after(cx, p, cl->c1, NULL, cl, patient))
                                 entity_after(cx, p, cl->c1, preps_patient, cl, patient);
                         break;
@@ -561,9 +733,9 @@ static void find_quantity(const struct ctx *cx, size_t c0, size_t c1, struct qua
 
 /* Modality, negation and falsity cues of the clause before the predicate. */
 static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
-                        size_t s1, struct stmt *st, int *falsity)
+                        size_t s0, size_t s1, struct stmt *st, int *falsity)
 {
-        size_t i, lo = p > cl->c0 + NEG_WINDOW ? p - NEG_WINDOW : cl->c0;
+        size_t i, lo = p > cl->c0 + NEG_WINDOW ? p - NEG_WINDOW : cl->c0, hi = p;
 
         *falsity = 0;
         for (i = cl->c0; i < cl->c1; i++)
@@ -575,10 +747,13 @@ static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
                 if (strcmp(s, "that") == 0 || is_punct(cx, i, ';'))
                         lo = i + 1;
         }
-        for (i = lo; i < p; i++) {
-                if (has_flag(cx, i, LX_NEG) &&
+        /* "an attack on Ukraine could come": a noun's modal follows it */
+        if (role_at(cx, p) == 'n')
+                hi = p + 6 < cl->c1 ? p + 6 : cl->c1;
+        for (i = lo; i < hi; i++) {
+                if (i < p && has_flag(cx, i, LX_NEG) &&
                     !(i + 1 < p && strcmp(norm(cx, i + 1), "only") == 0)) {
-                        st->negated = !st->negated;
+                        st->negated = 1;
                         if (!st->cue || strcmp(st->cue, "antonym"))
                                 st->cue = "negation";
                 }
@@ -593,9 +768,33 @@ static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
         }
         if (s1 > 0 && is_punct(cx, s1 - 1, '?'))
                 st->modality = MOD_QUESTION;
+        for (i = s0; i < s1 && i < s0 + 2; i++)
+                if (strcmp(norm(cx, i), "if") == 0 || strcmp(norm(cx, i), "any") == 0)
+                        st->modality = MOD_HYPOTHETICAL;
         for (i = cl->c0; i < cl->c1 && i < cl->c0 + 2; i++)
                 if (strcmp(norm(cx, i), "if") == 0 || strcmp(norm(cx, i), "any") == 0)
                         st->modality = MOD_HYPOTHETICAL;
+}
+
+/* "X is lying", "accused X of lying": a denial aimed at X's own words. */
+static void find_claimant(const struct ctx *cx, const struct clause *cl, struct stmt *st)
+{
+        size_t i, lo = cl->s0;
+        struct entity e;
+
+        for (i = lo; i < cl->c1; i++) {
+                size_t at;
+
+                if (!has_flag(cx, i, LX_LIE))
+                        continue;
+                if (entity_before(cx, lo, i, cl, &e, &at) && i - at <= 6 &&
+                    !(cl->has_speaker && strcmp(e.id, cl->speaker.id) == 0)) {
+                        st->claimant = e;
+                        st->stance = STANCE_DENY;
+                        st->cue = "falsity";
+                }
+                return;
+        }
 }
 
 /* Writes the gist: the frame's template with names filled in. */
@@ -642,6 +841,7 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         struct entity e;
         size_t at;
 
+        cl->s0 = s0;
         cl->c0 = s0;
         cl->c1 = s1;
         /* the first quoted span, if any */
@@ -685,6 +885,7 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
             entity_after(cx, v, s1, NULL, cl, &e)) {
                 cl->speaker = e;
                 cl->has_speaker = 1;
+                cx->last_speaker = e;
         }
         if (q0 < q1 && q1 < s1 && q1 - q0 > 4 && (v > q1 || q0 <= v + 3)) {
                 cl->c0 = q0 + 1; /* the quote is the content */
@@ -718,7 +919,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                         break;
         if (p >= cl.c1)
                 return 0;
-        clause_cues(cx, &cl, p, s1, st, &falsity);
+        clause_cues(cx, &cl, p, s0, s1, st, &falsity);
         if (st->cue && strcmp(st->cue, "antonym") == 0 && st->negated)
                 st->cue = "antonym";
         if (st->cue && strcmp(st->cue, "antonym") == 0)
@@ -727,6 +928,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                 st->stance = STANCE_DENY;
                 st->cue = "falsity";
         }
+        find_claimant(cx, &cl, st);
         for (i = cl.c0; i < cl.c1; i++)
                 if (has_flag(cx, i, LX_THEME)) {
                         theme = cx->w[i]->theme;

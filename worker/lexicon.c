@@ -475,13 +475,13 @@ struct lex_file {
 };
 
 static const struct lex_file lex_files[] = {
-    {"report.txt", F_VERBS, LX_REPORT},        {"deny.txt", F_VERBS, LX_DENY},
-    {"admit.txt", F_VERBS, LX_ADMIT},          {"negation.txt", F_WORDS, LX_NEG},
-    {"falsity.txt", F_WORDS, LX_FALSE},        {"hedge.txt", F_WORDS, LX_HEDGE},
-    {"intent.txt", F_WORDS, LX_INTENT},        {"hypothetical.txt", F_WORDS, LX_HYPO},
-    {"abbreviations.txt", F_WORDS, LX_ABBREV}, {"themes.txt", F_CLASSES, LX_THEME},
-    {"units.txt", F_CLASSES, LX_UNIT},         {"frames.txt", F_FRAMES, LX_FRAME},
-    {"entities.txt", F_ENTITIES, 0},
+    {"report.txt", F_VERBS, LX_REPORT},     {"deny.txt", F_VERBS, LX_DENY},
+    {"admit.txt", F_VERBS, LX_ADMIT},       {"negation.txt", F_WORDS, LX_NEG},
+    {"falsity.txt", F_WORDS, LX_FALSE},     {"lying.txt", F_WORDS, LX_LIE | LX_FALSE},
+    {"hedge.txt", F_WORDS, LX_HEDGE},       {"intent.txt", F_WORDS, LX_INTENT},
+    {"hypothetical.txt", F_WORDS, LX_HYPO}, {"abbreviations.txt", F_WORDS, LX_ABBREV},
+    {"themes.txt", F_CLASSES, LX_THEME},    {"units.txt", F_CLASSES, LX_UNIT},
+    {"frames.txt", F_FRAMES, LX_FRAME},     {"entities.txt", F_ENTITIES, 0},
 };
 
 static int line_frames(struct lexicon *lx, char *line)
@@ -512,6 +512,10 @@ static int line_frames(struct lexicon *lx, char *line)
                 return add_verb(lx, w1, LX_FRAME, f, role[0]);
         if (!(w = word_get(lx, n == 4 ? w2 : w1)))
                 return -1;
+        if ((w->flags & LX_FRAME) && w->frame == f && w->role != 'n' && w->role != 'p') {
+                w->noun = 1; /* attack: a verb and a noun of one frame */
+                return 0;
+        }
         w->flags |= LX_FRAME;
         w->frame = f;
         w->role = role[0];

@@ -36,6 +36,7 @@ const char *lexicon_default_dir(void);
 #define LX_ENT    0x0800u /* first word of an entity alias */
 #define LX_ABBREV 0x1000u /* abbreviation before a dot */
 #define LX_VERB   0x2000u /* a verb form the lexicon knows */
+#define LX_LIE    0x4000u /* accusation of lying: lie, lying, liar */
 
 /* Roles of a frame predicate, as written in frames.txt. */
 enum lex_role {
@@ -54,6 +55,7 @@ struct lex_word {
         const char *lemma;    /* verbs: the lemma; else the form */
         int frame;            /* LX_FRAME: index (lexicon_frame_name) */
         char role;            /* LX_FRAME: enum lex_role */
+        int noun;             /* LX_FRAME verb form that is also the noun */
         const char *req_prev; /* LX_FRAME nouns: modifier required before */
         int theme;            /* LX_THEME: index (lexicon_theme_name) */
         int unit;             /* LX_UNIT: index (lexicon_unit_name) */

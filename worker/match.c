@@ -41,6 +41,15 @@ static int is_factual(const struct stmt *st)
         return st->modality == MOD_FACT || st->stance == STANCE_ADMIT;
 }
 
+/* Whether the proposition is specific enough to contradict: two of
+ * agent, patient and theme are known. */
+static int is_complete(const struct stmt *st)
+{
+        return (st->prop.agent[0] != 0) + (st->prop.patient[0] != 0) +
+                   (st->prop.theme[0] != 0) >=
+               2;
+}
+
 static int same_speaker(const struct stmt *a, const struct stmt *b)
 {
         return a->speaker.id[0] && strcmp(a->speaker.id, b->speaker.id) == 0;
@@ -132,7 +141,7 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
         size_t i;
         double base;
 
-        if (!(st->stance == STANCE_DENY || is_party(st)))
+        if (!(st->stance == STANCE_DENY || is_party(st)) || !is_complete(st))
                 return 0;
         for (i = 0; i < n; i++) {
                 const struct cand *c = &cands[i];
@@ -176,6 +185,25 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
         return 0;
 }
 
+/* Whether an earlier article after the denial d already carried st's
+ * speaker saying P as a fact: the reversal is old news, not a new alert. */
+static int restated(const struct cand *cands, size_t n, const struct article *art,
+                    const struct stmt *st, const struct cand *d)
+{
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+                const struct cand *c = &cands[i];
+
+                if (c == d || is_same_article(art, c) ||
+                    c->published_ms < d->published_ms || says_not(&c->st) ||
+                    !is_factual(&c->st) || !same_speaker(st, &c->st))
+                        continue;
+                return 1;
+        }
+        return 0;
+}
+
 /* The contradiction of st, if any, against earlier articles. */
 static int match_contradiction(const struct match_conf *mc, const struct article *art,
                                const struct stmt *st, int seq, const struct cand *cands,
@@ -184,6 +212,8 @@ static int match_contradiction(const struct match_conf *mc, const struct article
         int sn = says_not(st);
         size_t i;
 
+        if (!is_complete(st))
+                return 0;
         for (i = 0; i < n; i++) {
                 const struct cand *c = &cands[i];
                 const char *sub;
@@ -191,6 +221,8 @@ static int match_contradiction(const struct match_conf *mc, const struct article
                 if (is_same_article(art, c) || !can_alert(&c->st))
                         continue;
                 if (!sn && says_not(&c->st) && is_factual(st)) {
+                        if (restated(cands, n, art, st, c))
+                                return 0;
                         if (same_speaker(st, &c->st))
                                 sub = "self_reversal";
                         else if ((st->cue && strcmp(st->cue, "antonym") == 0) ||
