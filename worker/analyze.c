@@ -36,6 +36,7 @@ struct ctx {
         struct entity last_subject; /* discourse: subject of the last statement */
         struct entity last_speaker;
         struct entity last_named; /* last named non-country entity */
+        int passive_fallback;     /* the agent was the speaker, by default */
         struct affil {            /* "Russia's foreign minister, Sergei Lavrov" */
                 char name_id[STMT_ID_MAX];
                 struct entity ent;
@@ -545,14 +546,18 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
 
         memset(agent, 0, sizeof(*agent));
         memset(patient, 0, sizeof(*patient));
+        cx->passive_fallback = 0;
         if ((role == '+' || role == '-' || role == 'x' || role == '~') &&
             is_passive(cx, cl->c0, p)) {
                 if (has_subj)
                         *patient = subj;
+                /* agentless passive in a speaker's denial: "no software
+                 * was installed" speaks of the speaker's own conduct */
                 if (!entity_after(cx, p, cl->c1, preps_by, cl, agent) &&
-                    cl->has_speaker && cl->speaker.id[0] && role != '~')
-                        *agent =
-                            cl->speaker; /* agentless passive in first-party speech */
+                    cl->has_speaker && cl->speaker.id[0] && role != '~') {
+                        *agent = cl->speaker;
+                        cx->passive_fallback = 1;
+                }
                 if (role == '~') {
                         /* "weapons were bought from X": X is the agent */
                         memset(patient, 0, sizeof(*patient));
@@ -688,7 +693,8 @@ static int approx_before(const struct ctx *cx, size_t c0, size_t i)
 
 /* The first number with a unit in [c0, c1): "175,000 troops", "millions
  * of rockets", "between 7,000 and 15,000 Russian soldiers". */
-static void find_quantity(const struct ctx *cx, size_t c0, size_t c1, struct quantity *q)
+static size_t find_quantity(const struct ctx *cx, size_t c0, size_t c1,
+                            struct quantity *q)
 {
         size_t i, k;
 
@@ -722,13 +728,47 @@ static void find_quantity(const struct ctx *cx, size_t c0, size_t c1, struct qua
                                 q->approx = approx_before(cx, c0, i);
                                 if (t->kind != TEXT_NUM || (j > i + 1 && !q->approx))
                                         q->approx = 1;
-                                return;
+                                return k;
                         }
                         if (cx->tt.v[k].kind != TEXT_WORD ||
                             (cx->w[k] && (cx->w[k]->flags & LX_VERB)))
                                 break;
                 }
         }
+        return c1;
+}
+
+/* Count frames ("5,937 Russian soldiers were killed"): the proposition
+ * is whose people were counted, not who did it.  The owner is the
+ * entity right before the counted unit ("Russian soldiers", "of its
+ * servicemen"), else the first entity after the predicate (a place).
+ * Returns -1 when there is no quantity (nothing to compare). */
+static int count_owner(struct ctx *cx, const struct clause *cl, size_t p, size_t unit_at,
+                       struct stmt *st, struct entity *agent, struct entity *patient)
+{
+        struct entity e;
+        size_t i, lo;
+
+        if (!st->prop.qty.has || unit_at >= cl->c1)
+                return -1;
+        memset(agent, 0, sizeof(*agent));
+        st->prop.agent[0] = '\0';
+        lo = unit_at > cl->c0 + 3 ? unit_at - 3 : cl->c0;
+        for (i = unit_at; i > lo; i--) {
+                if (entity_at(cx, i - 1, cl, &e)) {
+                        *patient = e;
+                        set_role(st->prop.patient, patient);
+                        return 0;
+                }
+        }
+        for (i = p + 1; i < cl->c1 && i < p + 12; i++) {
+                if (cx->ment[i] >= 0) {
+                        *patient = cx->mv[cx->ment[i]].ent;
+                        set_role(st->prop.patient, patient);
+                        return 0;
+                }
+        }
+        return st->prop.patient[0] ? 0 : -1;
 }
 
 /* Modality, negation and falsity cues of the clause before the predicate. */
@@ -772,7 +812,7 @@ static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
                 if (strcmp(norm(cx, i), "if") == 0 || strcmp(norm(cx, i), "any") == 0)
                         st->modality = MOD_HYPOTHETICAL;
         for (i = cl->c0; i < cl->c1 && i < cl->c0 + 2; i++)
-                if (strcmp(norm(cx, i), "if") == 0 || strcmp(norm(cx, i), "any") == 0)
+                if (strcmp(norm(cx, i), "if") == 0)
                         st->modality = MOD_HYPOTHETICAL;
 }
 
@@ -831,6 +871,25 @@ static void make_gist(const struct ctx *cx, int frame, const char *theme,
         st->gist[n] = '\0';
 }
 
+/* "X, the businessman close to Y, said": the subject before an
+ * appositive set off by commas right before the verb at v. */
+static int appositive_speaker(const struct ctx *cx, size_t lo, size_t v,
+                              const struct clause *cl, struct entity *out)
+{
+        size_t i, at;
+
+        if (v < lo + 3 || !is_punct(cx, v - 1, ','))
+                return 0;
+        for (i = v - 1; i > lo && v - i < 14; i--) {
+                if (!is_punct(cx, i - 1, ','))
+                        continue;
+                if (cx->tt.v[i].kind != TEXT_WORD || cx->tt.v[i].cap)
+                        return 0; /* "..., Sergei Ryabkov, said": the name itself */
+                return entity_before(cx, lo, i - 1, cl, out, &at);
+        }
+        return 0;
+}
+
 /* The attribution of sentence [s0, s1): the speaker, the verb and the
  * content clause.  Returns the index of the attribution verb or s1. */
 static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *cl,
@@ -881,7 +940,8 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         else if (st->stance == STANCE_ADMIT)
                 st->cue = "admit";
         /* the speaker: before the verb, else right after it ("said X") */
-        if (entity_before(cx, q1 < v ? q1 : s0, v, cl, &e, &at) ||
+        if (appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &e) ||
+            entity_before(cx, q1 < v ? q1 : s0, v, cl, &e, &at) ||
             entity_after(cx, v, s1, NULL, cl, &e)) {
                 cl->speaker = e;
                 cl->has_speaker = 1;
@@ -907,7 +967,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
 {
         struct clause cl = {0};
         struct entity agent, patient;
-        size_t v, p, i;
+        size_t v, p, i, unit_at;
         int falsity, theme = -1;
 
         memset(st, 0, sizeof(*st));
@@ -924,7 +984,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                 st->cue = "antonym";
         if (st->cue && strcmp(st->cue, "antonym") == 0)
                 st->negated = !st->negated;
-        if (falsity && st->stance != STANCE_DENY) {
+        if (falsity && st->stance != STANCE_DENY && !st->negated) {
                 st->stance = STANCE_DENY;
                 st->cue = "falsity";
         }
@@ -936,7 +996,12 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                 }
         snprintf(st->prop.theme, sizeof(st->prop.theme), "%s",
                  lexicon_theme_name(cx->lx, theme));
-        find_quantity(cx, cl.c0, cl.c1, &st->prop.qty);
+        unit_at = find_quantity(cx, cl.c0, cl.c1, &st->prop.qty);
+        if (lexicon_frame_count(cx->lx, cx->w[p]->frame) &&
+            count_owner(cx, &cl, p, unit_at, st, &agent, &patient) < 0)
+                return 0;
+        if (!st->prop.agent[0] && !st->prop.patient[0])
+                return 0;
         if (cl.has_speaker) {
                 st->speaker = cl.speaker;
         } else {

@@ -40,6 +40,7 @@ struct lexicon {
         size_t nirr, capirr;
         char *frames[MAX_NAMES];
         int symmetric[MAX_NAMES];
+        int count[MAX_NAMES];
         char *gists[MAX_NAMES];
         int nframes;
         char *themes[MAX_NAMES];
@@ -490,6 +491,12 @@ static int line_frames(struct lexicon *lx, char *line)
         int n = sscanf(line, "%63s %63s %63s %63s", frame, role, w1, w2), f;
         struct lex_word *w;
 
+        if (n >= 2 && strcmp(frame, "@count") == 0) {
+                if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
+                        return -1;
+                lx->count[f] = 1;
+                return 0;
+        }
         if (n >= 2 && strcmp(frame, "@symmetric") == 0) {
                 if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
                         return -1;
@@ -728,6 +735,11 @@ const char *lexicon_frame_name(const struct lexicon *lx, int frame)
 int lexicon_frame_symmetric(const struct lexicon *lx, int frame)
 {
         return frame >= 0 && frame < lx->nframes && lx->symmetric[frame];
+}
+
+int lexicon_frame_count(const struct lexicon *lx, int frame)
+{
+        return frame >= 0 && frame < lx->nframes && lx->count[frame];
 }
 
 const char *lexicon_frame_gist(const struct lexicon *lx, int frame)

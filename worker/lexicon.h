@@ -81,6 +81,8 @@ const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const ch
 
 const char *lexicon_frame_name(const struct lexicon *lx, int frame);
 int lexicon_frame_symmetric(const struct lexicon *lx, int frame);
+/* Whether frame counts people or things ("@count kill"). */
+int lexicon_frame_count(const struct lexicon *lx, int frame);
 /* The gist template of a frame ("%A supplies %T to %P"), or NULL. */
 const char *lexicon_frame_gist(const struct lexicon *lx, int frame);
 const char *lexicon_theme_name(const struct lexicon *lx, int theme);
