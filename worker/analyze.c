@@ -997,8 +997,11 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
         snprintf(st->prop.theme, sizeof(st->prop.theme), "%s",
                  lexicon_theme_name(cx->lx, theme));
         unit_at = find_quantity(cx, cl.c0, cl.c1, &st->prop.qty);
-        if (lexicon_frame_count(cx->lx, cx->w[p]->frame) &&
-            count_owner(cx, &cl, p, unit_at, st, &agent, &patient) < 0)
+        /* numbers are compared only for count frames: elsewhere they
+         * rarely measure the same thing ("11 million cars worldwide") */
+        if (!lexicon_frame_count(cx->lx, cx->w[p]->frame))
+                memset(&st->prop.qty, 0, sizeof(st->prop.qty));
+        else if (count_owner(cx, &cl, p, unit_at, st, &agent, &patient) < 0)
                 return 0;
         if (!st->prop.agent[0] && !st->prop.patient[0])
                 return 0;

@@ -406,11 +406,12 @@ long text_sentences(const struct text_toks *tt,
                 if (!ends_sentence(t))
                         continue;
                 end = i + 1;
+                /* closing quotes and brackets attached to the stop */
                 while (end < tt->n &&
+                       tt->v[end].off == tt->v[end - 1].off + tt->v[end - 1].len &&
                        (tt->v[end].kind == TEXT_QUOTE ||
                         (tt->v[end].kind == TEXT_PUNCT &&
-                         (ends_sentence(&tt->v[end]) || tt->v[end].norm[0] == ')'))) &&
-                       !tt->v[end].para)
+                         (ends_sentence(&tt->v[end]) || tt->v[end].norm[0] == ')'))))
                         end++;
                 if (end < tt->n && !tt->v[end].para && !starts_sentence(&tt->v[end]))
                         continue;

@@ -1,0 +1,255 @@
+/* test_analyze.c - the analyzer on sentences written for these tests:
+ * attribution before and after quotes, aliases and metonyms, converse
+ * frames, negation scope, denial and admission cues, modality, counts. */
+#include "analyze.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static const struct lexicon *lx;
+
+/* Analyzes body text; returns the statements in *sl (caller frees). */
+static void run(const char *body, struct stmt_list *sl)
+{
+        struct article art;
+        struct analyze_limits lim = {200, 200};
+
+        memset(&art, 0, sizeof(art));
+        memset(sl, 0, sizeof(*sl));
+        art.id = (char *)"t";
+        art.source = (char *)"Test Wire";
+        art.text = (char *)body;
+        art.text_len = strlen(body);
+        CHECK(analyze_article(lx, &lim, &art, sl) == 0);
+}
+
+/* The first statement whose key is key, or NULL. */
+static const struct stmt *with_key(const struct stmt_list *sl, const char *key)
+{
+        char buf[256];
+        size_t i;
+
+        for (i = 0; i < sl->n; i++)
+                if (prop_key(&sl->v[i].prop, buf, sizeof(buf)) >= 0 &&
+                    strcmp(buf, key) == 0)
+                        return &sl->v[i];
+        return NULL;
+}
+
+static void test_converse_and_alias(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        /* buy-from is the converse of sell-to; Tehran is Iran */
+        run("Officials in Paris said Belarus bought artillery shells from Tehran last "
+            "year.",
+            &sl);
+        st = with_key(&sl, "transfer|IR|BY|weapons");
+        CHECK(st != NULL);
+        if (st) {
+                CHECK_STR(st->speaker.id, "FR");
+                CHECK(st->negated == 0);
+                CHECK(st->stance == STANCE_ASSERT);
+        }
+        stmt_list_free(&sl);
+}
+
+static void test_denial_verb(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Syria denied that it had shipped rockets to the militia in Lebanon.", &sl);
+        st = sl.n ? &sl.v[0] : NULL;
+        CHECK(st != NULL);
+        if (st) {
+                CHECK(st->stance == STANCE_DENY);
+                CHECK_STR(st->prop.agent, "SY"); /* "it" is the denier */
+                CHECK_STR(st->prop.theme, "weapons");
+        }
+        stmt_list_free(&sl);
+}
+
+static void test_quote_after(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("\xe2\x80\x9cWe have never sold missiles to Venezuela and we never "
+            "will,\xe2\x80\x9d "
+            "the Cuban foreign minister said.",
+            &sl);
+        st = with_key(&sl, "transfer|CU|VE|weapons");
+        CHECK(st != NULL);
+        if (st) {
+                CHECK_STR(st->speaker.id, "CU"); /* demonym: Cuban minister */
+                CHECK(st->negated == 1);
+        }
+        stmt_list_free(&sl);
+}
+
+static void test_appositive_speaker(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Egypt's trade minister, Karim Nasser, told reporters that Cairo never sent "
+            "drones "
+            "to Libya.",
+            &sl);
+        st = with_key(&sl, "transfer|EG|LY|weapons");
+        CHECK(st != NULL);
+        if (st) {
+                CHECK_STR(st->speaker.id, "EG");
+                CHECK_STR(st->speaker.name, "Karim Nasser");
+                CHECK(st->negated == 1);
+        }
+        stmt_list_free(&sl);
+}
+
+static void test_modality(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Would Pakistan ever sell drones to Iraq? If India attacked Pakistan, its "
+            "army "
+            "would respond. Analysts said Japan may be preparing to supply missiles to "
+            "Canada.",
+            &sl);
+        st = with_key(&sl, "transfer|PK|IQ|weapons");
+        CHECK(st && st->modality == MOD_QUESTION);
+        st = with_key(&sl, "attack|IN|PK|");
+        CHECK(st && st->modality == MOD_HYPOTHETICAL);
+        st = with_key(&sl, "transfer|JP|CA|weapons");
+        CHECK(st && st->modality == MOD_HEDGED);
+        stmt_list_free(&sl);
+}
+
+static void test_negation_scope(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        /* the negation belongs to "know", not to the transfer in the
+         * that-clause */
+        run("Nobody knew that Chile had exported shells to Peru.", &sl);
+        st = with_key(&sl, "transfer|CL|PE|weapons");
+        CHECK(st && st->negated == 0);
+        stmt_list_free(&sl);
+}
+
+static void test_admission_and_falsity(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Mexico admitted supplying rifles and ammunition to Cuba. Brazil said "
+            "reports of "
+            "Argentina sending tanks to Chile were baseless.",
+            &sl);
+        st = with_key(&sl, "transfer|MX|CU|weapons");
+        CHECK(st && st->stance == STANCE_ADMIT);
+        st = with_key(&sl, "transfer|AR|CL|weapons");
+        CHECK(st && st->stance == STANCE_DENY);
+        if (st)
+                CHECK_STR(st->speaker.id, "BR");
+        stmt_list_free(&sl);
+}
+
+static void test_antonym_and_count(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Kenya said Nigeria broke the rules. Officials said about 4,200 Polish "
+            "soldiers "
+            "were killed.",
+            &sl);
+        st = with_key(&sl, "comply|NG||rules");
+        CHECK(st && st->negated == 1);
+        if (st)
+                CHECK_STR(st->cue, "antonym");
+        st = with_key(&sl, "kill||PL|");
+        CHECK(st && st->prop.qty.has && st->prop.qty.value == 4200 &&
+              st->prop.qty.approx);
+        stmt_list_free(&sl);
+}
+
+static void test_json_round_trip(void)
+{
+        struct stmt_list sl;
+        struct stmt back;
+        json_t *o;
+
+        run("Syria denied that it had shipped rockets to Lebanon.", &sl);
+        CHECK(sl.n >= 1);
+        if (sl.n) {
+                o = stmt_to_json(&sl.v[0]);
+                CHECK(o != NULL);
+                CHECK(stmt_from_json(o, &back) == 0);
+                CHECK_STR(back.speaker.id, sl.v[0].speaker.id);
+                CHECK_STR(back.prop.frame, "transfer");
+                CHECK(back.stance == STANCE_DENY);
+                CHECK(back.cue == sl.v[0].cue ||
+                      (back.cue && strcmp(back.cue, sl.v[0].cue) == 0));
+                CHECK_STR(back.text, sl.v[0].text);
+                stmt_clear(&back);
+                json_decref(o);
+        }
+        stmt_list_free(&sl);
+}
+
+static void test_limits_and_junk(void)
+{
+        struct stmt_list sl;
+        struct article art;
+        struct analyze_limits lim = {3, 1};
+        char junk[4096];
+        size_t i;
+
+        for (i = 0; i < sizeof(junk) - 1; i++)
+                junk[i] = (char)(i * 7919 % 251 + 1);
+        junk[sizeof(junk) - 1] = '\0';
+        run(junk, &sl);
+        stmt_list_free(&sl);
+        memset(&art, 0, sizeof(art));
+        art.id = (char *)"t";
+        art.source = (char *)"";
+        art.text =
+            (char *)"Chile sold tanks to Peru. Peru sold tanks to Chile. Iran sold "
+                    "drones to Iraq. Iraq sold drones to Iran.";
+        art.text_len = strlen(art.text);
+        memset(&sl, 0, sizeof(sl));
+        CHECK(analyze_article(lx, &lim, &art, &sl) == 0);
+        CHECK(sl.n == 1);
+        stmt_list_free(&sl);
+}
+
+int main(void)
+{
+        char err[256];
+        struct lexicon *l = lexicon_load(NULL, err, sizeof(err));
+
+        if (!l) {
+                fprintf(stderr, "lexicon: %s\n", err);
+                return 1;
+        }
+        lx = l;
+        test_converse_and_alias();
+        test_denial_verb();
+        test_quote_after();
+        test_appositive_speaker();
+        test_modality();
+        test_negation_scope();
+        test_admission_and_falsity();
+        test_antonym_and_count();
+        test_json_round_trip();
+        test_limits_and_junk();
+        lexicon_free(l);
+        return check_done("test_analyze");
+}

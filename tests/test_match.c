@@ -1,0 +1,176 @@
+/* test_match.c - alert decisions on hand-made statements: denial against
+ * an earlier claim or the article itself, contradiction of a denial,
+ * self-reversal, numeric conflicts, and no alert for questions,
+ * hypotheticals, repeated denials or agreeing statements. */
+#include "match.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static const struct match_conf mc = {0.5, 0.7};
+
+static struct article mkart(const char *id, int64_t ms)
+{
+        struct article art;
+
+        memset(&art, 0, sizeof(art));
+        art.id = (char *)id;
+        art.source = (char *)"Desk";
+        art.url = art.title = art.lang = (char *)"";
+        art.published_at = (char *)"2024-01-01T00:00:00Z";
+        art.published_ms = ms;
+        return art;
+}
+
+static struct stmt mkst(const char *speaker, enum stance stance, int neg,
+                        const char *agent, const char *patient)
+{
+        struct stmt st;
+
+        memset(&st, 0, sizeof(st));
+        snprintf(st.speaker.id, sizeof(st.speaker.id), "%s", speaker);
+        snprintf(st.speaker.name, sizeof(st.speaker.name), "%s", speaker);
+        st.stance = stance;
+        st.negated = neg;
+        snprintf(st.prop.frame, sizeof(st.prop.frame), "transfer");
+        snprintf(st.prop.agent, sizeof(st.prop.agent), "%s", agent);
+        snprintf(st.prop.patient, sizeof(st.prop.patient), "%s", patient);
+        snprintf(st.prop.theme, sizeof(st.prop.theme), "weapons");
+        st.strength = 0.9;
+        st.text = (char *)"a sentence";
+        return st;
+}
+
+static struct cand mkcand(const struct article *art, struct stmt st, int seq)
+{
+        struct cand c;
+
+        memset(&c, 0, sizeof(c));
+        c.st = st;
+        c.st.text = strdup(st.text); /* cand_clear frees it */
+        c.article = article_ref_json(art);
+        c.published_ms = art->published_ms;
+        c.seq = seq;
+        return c;
+}
+
+static const char *against_id(const struct alert *a)
+{
+        return json_string_value(json_object_get(
+            json_object_get(json_object_get(a->doc, "against"), "article"), "id"));
+}
+
+static void test_denial_then_contradiction(void)
+{
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000),
+                       a3 = mkart("a3", 3000);
+        struct stmt claim = mkst("FR", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt denial = mkst("CU", STANCE_DENY, 0, "CU", "VE");
+        struct stmt later = mkst("BR", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt admit = mkst("CU", STANCE_ADMIT, 0, "CU", "VE");
+        struct cand c[2];
+        struct alert_list al = {0};
+
+        c[0] = mkcand(&a1, claim, 0);
+        CHECK(match_stmt(&mc, &a2, &denial, 0, c, 1, 0, &al) == 1);
+        CHECK(al.n == 1 && al.v[0].kind == ALERT_DENIAL &&
+              al.v[0].level == ALERT_LEVEL_ALERT);
+        if (al.n)
+                CHECK_STR(against_id(&al.v[0]), "a1");
+        c[1] = mkcand(&a2, denial, 0);
+        CHECK(match_stmt(&mc, &a3, &later, 0, c, 2, 0, &al) == 1);
+        CHECK(al.n == 2 && al.v[1].kind == ALERT_CONTRADICTION);
+        if (al.n == 2) {
+                CHECK_STR(al.v[1].subkind, "negation");
+                CHECK_STR(against_id(&al.v[1]), "a2");
+        }
+        /* the denier itself admits: a self-reversal */
+        CHECK(match_stmt(&mc, &a3, &admit, 1, c, 2, 0, &al) == 1);
+        if (al.n == 3)
+                CHECK_STR(al.v[2].subkind, "self_reversal");
+        alert_list_free(&al);
+        cand_clear(&c[0]);
+        cand_clear(&c[1]);
+}
+
+static void test_denial_in_same_article(void)
+{
+        struct article a1 = mkart("a1", 1000);
+        struct stmt denial = mkst("CU", STANCE_DENY, 0, "CU", "VE");
+        struct alert_list al = {0};
+
+        denial.cue = "deny";
+        /* no claim anywhere: an explicit denial verb reports the claim */
+        CHECK(match_stmt(&mc, &a1, &denial, 0, NULL, 0, 0, &al) == 1);
+        if (al.n)
+                CHECK_STR(against_id(&al.v[0]), "a1");
+        alert_list_free(&al);
+}
+
+static void test_no_alert(void)
+{
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000);
+        struct stmt claim = mkst("FR", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt q = mkst("CU", STANCE_ASSERT, 1, "CU", "VE");
+        struct stmt again = mkst("BR", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt old_denial = mkst("CU", STANCE_ASSERT, 1, "CU", "VE");
+        struct stmt bystander = mkst("BR", STANCE_ASSERT, 1, "CU", "VE");
+        struct cand c[2];
+        struct alert_list al = {0};
+
+        c[0] = mkcand(&a1, claim, 0);
+        q.modality = MOD_QUESTION;
+        CHECK(match_stmt(&mc, &a2, &q, 0, c, 1, 0, &al) == 0);
+        q.modality = MOD_HYPOTHETICAL;
+        CHECK(match_stmt(&mc, &a2, &q, 0, c, 1, 0, &al) == 0);
+        /* agreeing with the claim is no conflict */
+        CHECK(match_stmt(&mc, &a2, &again, 0, c, 1, 0, &al) == 0);
+        /* a negative statement by someone not party to P is not a denial */
+        CHECK(match_stmt(&mc, &a2, &bystander, 0, c, 1, 0, &al) == 0);
+        /* a party repeating its own earlier denial is not news */
+        c[1] = mkcand(&a1, old_denial, 1);
+        CHECK(match_stmt(&mc, &a2, &old_denial, 0, c, 2, 0, &al) == 0);
+        CHECK(al.n == 0);
+        alert_list_free(&al);
+        cand_clear(&c[0]);
+        cand_clear(&c[1]);
+}
+
+static void test_numeric(void)
+{
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000);
+        struct article far = mkart("a3", 1000 + 200LL * 24 * 3600 * 1000);
+        struct stmt x = mkst("PL", STANCE_ASSERT, 0, "", "UA");
+        struct stmt y = mkst("UA", STANCE_ASSERT, 0, "", "UA");
+        struct stmt z = mkst("UA", STANCE_ASSERT, 0, "", "UA");
+        struct cand c[1];
+        struct alert_list al = {0};
+
+        snprintf(x.prop.frame, sizeof(x.prop.frame), "kill");
+        y.prop = z.prop = x.prop;
+        x.prop.qty = (struct quantity){1, 9000, "people", 1};
+        y.prop.qty = (struct quantity){1, 1200, "people", 0};
+        z.prop.qty = (struct quantity){1, 8500, "people", 0};
+        c[0] = mkcand(&a1, x, 0);
+        CHECK(match_stmt(&mc, &a2, &y, 0, c, 1, 0, &al) == 1);
+        if (al.n)
+                CHECK_STR(al.v[0].subkind, "numeric");
+        /* within the approximation: no conflict */
+        CHECK(match_stmt(&mc, &a2, &z, 0, c, 1, 0, &al) == 0);
+        /* tallies months apart move: no conflict */
+        CHECK(match_stmt(&mc, &far, &y, 0, c, 1, 0, &al) == 0);
+        alert_list_free(&al);
+        cand_clear(&c[0]);
+}
+
+int main(void)
+{
+        test_denial_then_contradiction();
+        test_denial_in_same_article();
+        test_no_alert();
+        test_numeric();
+        return check_done("test_match");
+}

@@ -1,0 +1,99 @@
+/* test_text.c - tokens, offsets, folding and sentence splitting. */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static int abbrev(const void *ctx, const char *w)
+{
+        (void)ctx;
+        return strcmp(w, "gen") == 0 || strcmp(w, "no") == 0;
+}
+
+static void test_tokens(void)
+{
+        const char *s = "The ministry\xe2\x80\x99s aide didn\xe2\x80\x99t sell 1,250 "
+                        "tanks to the U.S. army.";
+        struct text_toks tt = {0};
+        size_t i;
+        int saw_nt = 0, saw_s = 0, saw_us = 0;
+
+        CHECK(text_tokenize(s, strlen(s), 1000, &tt) == 0);
+        for (i = 0; i < tt.n; i++) {
+                saw_nt |= strcmp(tt.v[i].norm, "n't") == 0;
+                saw_s |= strcmp(tt.v[i].norm, "'s") == 0;
+                saw_us |= strcmp(tt.v[i].norm, "u.s.") == 0;
+                if (tt.v[i].kind == TEXT_NUM) {
+                        CHECK(tt.v[i].num == 1250);
+                        CHECK(strncmp(s + tt.v[i].off, "1,250", tt.v[i].len) == 0);
+                }
+        }
+        CHECK(saw_nt);
+        CHECK(saw_s);
+        CHECK(saw_us);
+        CHECK(strcmp(tt.v[0].norm, "the") == 0 && tt.v[0].cap);
+        text_toks_free(&tt);
+}
+
+static void test_sentences(void)
+{
+        const char *s =
+            "Gen. Ortiz spoke at No. 4 Main Street. He left early! "
+            "\xe2\x80\x9cWe are done.\xe2\x80\x9d The talks ended.\n\nA new paragraph";
+        struct text_toks tt = {0};
+        struct text_sent *sv = NULL;
+        long n;
+
+        CHECK(text_tokenize(s, strlen(s), 1000, &tt) == 0);
+        n = text_sentences(&tt, abbrev, NULL, 100, &sv);
+        CHECK(n == 5);
+        if (n == 5) {
+                CHECK(strcmp(tt.v[sv[1].tok0].norm, "he") == 0);
+                CHECK(tt.v[sv[2].tok0].kind == TEXT_QUOTE);
+                CHECK(strcmp(tt.v[sv[4].tok0].norm, "a") == 0);
+        }
+        free(sv);
+        /* the limit holds */
+        n = text_sentences(&tt, abbrev, NULL, 2, &sv);
+        CHECK(n == 2);
+        free(sv);
+        text_toks_free(&tt);
+}
+
+static void test_lemma_guess(void)
+{
+        char out[TEXT_NORM_MAX];
+
+        text_lemma_guess("shipped", out);
+        CHECK_STR(out, "ship");
+        text_lemma_guess("carries", out);
+        CHECK_STR(out, "carry");
+        text_lemma_guess("planning", out);
+        CHECK_STR(out, "plan");
+        text_lemma_guess("boxes", out);
+        CHECK_STR(out, "box");
+}
+
+static void test_hostile(void)
+{
+        const char s[] = {'\xff', '\xe2', '\x80', 'a', '\0', '"',
+                          '\xf4', '\x8f', '.',    '1', ','};
+        struct text_toks tt = {0};
+        struct text_sent *sv = NULL;
+
+        CHECK(text_tokenize(s, sizeof(s), 1000, &tt) == 0);
+        CHECK(text_sentences(&tt, abbrev, NULL, 10, &sv) >= 0);
+        free(sv);
+        text_toks_free(&tt);
+}
+
+int main(void)
+{
+        test_tokens();
+        test_sentences();
+        test_lemma_guess();
+        test_hostile();
+        return check_done("test_text");
+}
