@@ -7,6 +7,8 @@
 #include "analyze.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@ struct ctx {
         const struct article *art;
         struct text_toks tt;
         const struct lex_word **w; /* per token */
+        uint32_t *cls;             /* per token: closed-class bits (CL_*) */
         int *ment;                 /* per token: mention index or -1 */
         struct mention *mv;
         size_t nm, capm;
@@ -99,13 +102,20 @@ static const char *const not_names[] = {
     "still",    "then",    "now",       "both",      "each",     "every",    "already",
     "nearly",   "almost",  "around",    "more",      "less",     "roughly",  NULL};
 
-static int in_list(const char *s, const char *const *list)
-{
-        for (; *list; list++)
-                if (strcmp(s, *list) == 0)
-                        return 1;
-        return 0;
-}
+/* Closed-class word bits, looked up once per token. */
+#define CL_NOTNAME      0x0001u /* capitalised but not a name */
+#define CL_FUNC         0x0002u /* function word (not_names minus articles/preps) */
+#define CL_TITLE        0x0004u /* President, minister */
+#define CL_PREP         0x0008u /* any preposition */
+#define CL_COREF        0x0010u /* the country, the group */
+#define CL_PRON         0x0020u /* pronoun */
+#define CL_PREP_PATIENT 0x0040u /* to, at, on, against ... */
+#define CL_PREP_FROM    0x0080u /* from */
+#define CL_PREP_BY      0x0100u /* by */
+#define CL_PREP_NOUN    0x0200u /* prepositions after an event noun */
+#define CL_BE           0x0400u /* forms of be (and have) */
+#define CL_VBEF         0x0800u /* words before a verb: to, modals */
+#define CL_SCALE        0x1000u /* thousand, million */
 
 static const char *norm(const struct ctx *cx, size_t i)
 {
@@ -195,7 +205,7 @@ static int is_name_word(const struct ctx *cx, size_t i)
 {
         const struct text_tok *t = &cx->tt.v[i];
 
-        return t->kind == TEXT_WORD && t->cap && !in_list(t->norm, not_names);
+        return t->kind == TEXT_WORD && t->cap && !(cx->cls[i] & CL_NOTNAME);
 }
 
 /* Whether the tokens [a, b) may stand between an organisation and a
@@ -211,7 +221,7 @@ static int appositive_gap(const struct ctx *cx, size_t a, size_t b)
                         continue;
                 if (t->kind != TEXT_WORD || cx->ment[i] >= 0 ||
                     (cx->w[i] && (cx->w[i]->flags & (LX_VERB | LX_NEG))) ||
-                    in_list(t->norm, not_names + 6))
+                    (cx->cls[i] & CL_FUNC))
                         return 0;
         }
         return 1;
@@ -302,9 +312,9 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                                 i++;
                                 continue;
                         }
-                        while (i < j && in_list(norm(cx, i), titles))
+                        while (i < j && (cx->cls[i] & CL_TITLE))
                                 i++;
-                        if (i == j || in_list(norm(cx, last), titles)) {
+                        if (i == j || (cx->cls[last] & CL_TITLE)) {
                                 i = j; /* titles alone: "Deputy Secretary" */
                                 continue;
                         }
@@ -339,7 +349,7 @@ static int nearest_subject(const struct ctx *cx, size_t s0, size_t i, struct ent
                         continue;
                 m = &cx->mv[k];
                 i = m->t0;
-                if (m->t0 > s0 && in_list(norm(cx, m->t0 - 1), preps_any))
+                if (m->t0 > s0 && (cx->cls[m->t0 - 1] & CL_PREP))
                         continue;
                 *out = m->ent;
                 return 1;
@@ -352,10 +362,9 @@ static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl
 {
         const char *s = norm(cx, i);
 
-        if (strcmp(s, "the") == 0 && i + 1 < cl->c1 &&
-            in_list(norm(cx, i + 1), coref_nouns))
+        if (strcmp(s, "the") == 0 && i + 1 < cl->c1 && (cx->cls[i + 1] & CL_COREF))
                 s = norm(cx, i + 1);
-        else if (!in_list(s, pronouns))
+        else if (!(cx->cls[i] & CL_PRON))
                 return 0;
         if (strcmp(s, "group") == 0 || strcmp(s, "company") == 0 ||
             strcmp(s, "firm") == 0 || strcmp(s, "carmaker") == 0) {
@@ -429,18 +438,17 @@ static int entity_before(const struct ctx *cx, size_t lo, size_t p,
 
 /* First entity after token p within (p, hi), at most ROLE_WINDOW tokens,
  * optionally only after one of the prepositions in preps. */
-static int entity_after(const struct ctx *cx, size_t p, size_t hi,
-                        const char *const *preps, const struct clause *cl,
-                        struct entity *out)
+static int entity_after(const struct ctx *cx, size_t p, size_t hi, uint32_t preps,
+                        const struct clause *cl, struct entity *out)
 {
         size_t i, lim = p + 1 + ROLE_WINDOW * (preps ? 2 : 1);
-        int seen_prep = preps == NULL;
+        int seen_prep = preps == 0;
 
         for (i = p + 1; i < hi && i < lim; i++) {
                 if (is_punct(cx, i, ';') || is_punct(cx, i, '.') ||
                     (cx->w[i] && (cx->w[i]->flags & (LX_REPORT | LX_DENY)) && !preps))
                         break;
-                if (preps && in_list(norm(cx, i), preps)) {
+                if (preps && (cx->cls[i] & preps)) {
                         seen_prep = 1;
                         continue;
                 }
@@ -467,7 +475,7 @@ static int noun_complement(const struct ctx *cx, size_t p, const struct clause *
         size_t i, hi = p + 3 < cl->c1 ? p + 3 : cl->c1;
 
         for (i = p + 1; i < hi; i++) {
-                if (in_list(norm(cx, i), preps_noun)) {
+                if (cx->cls[i] & CL_PREP_NOUN) {
                         size_t j, hj = i + 5 < cl->c1 ? i + 5 : cl->c1;
 
                         for (j = i + 1; j < hj; j++) {
@@ -496,7 +504,7 @@ static int is_passive(const struct ctx *cx, size_t c0, size_t p)
         for (i = p; i > c0 && p - i < 3; i--) {
                 const char *b = norm(cx, i - 1);
 
-                if (in_list(b, be_forms))
+                if (cx->cls[i - 1] & CL_BE)
                         return strcmp(b, "has") && strcmp(b, "have") && strcmp(b, "had");
                 if (!(has_flag(cx, i - 1, LX_NEG) || strcmp(b, "also") == 0 ||
                       strcmp(b, "not") == 0 || strcmp(b, "reportedly") == 0 ||
@@ -524,11 +532,11 @@ static char role_at(const struct ctx *cx, size_t p)
 
         if (!w->noun || p == 0)
                 return w->role;
-        if (in_list(norm(cx, p - 1), verb_before) || in_list(norm(cx, p - 1), pronouns))
+        if (cx->cls[p - 1] & (CL_VBEF | CL_PRON))
                 return w->role;
         /* "Russia attacked" is a verb, "a Russian attack" a noun */
         if (cx->ment[p - 1] >= 0 && strcmp(w->lemma, norm(cx, p)) != 0 &&
-            !(p + 1 < cx->tt.n && in_list(norm(cx, p + 1), preps_noun)))
+            !(p + 1 < cx->tt.n && (cx->cls[p + 1] & CL_PREP_NOUN)))
                 return w->role;
         return 'n';
 }
@@ -553,7 +561,7 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                         *patient = subj;
                 /* agentless passive in a speaker's denial: "no software
                  * was installed" speaks of the speaker's own conduct */
-                if (!entity_after(cx, p, cl->c1, preps_by, cl, agent) &&
+                if (!entity_after(cx, p, cl->c1, CL_PREP_BY, cl, agent) &&
                     cl->has_speaker && cl->speaker.id[0] && role != '~') {
                         *agent = cl->speaker;
                         cx->passive_fallback = 1;
@@ -561,29 +569,29 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                 if (role == '~') {
                         /* "weapons were bought from X": X is the agent */
                         memset(patient, 0, sizeof(*patient));
-                        entity_after(cx, p, cl->c1, preps_from, cl, agent);
+                        entity_after(cx, p, cl->c1, CL_PREP_FROM, cl, agent);
                 }
         } else {
                 switch (role) {
                 case '~':
                         if (has_subj)
                                 *patient = subj;
-                        entity_after(cx, p, cl->c1, preps_from, cl, agent);
+                        entity_after(cx, p, cl->c1, CL_PREP_FROM, cl, agent);
                         break;
                 case '<':
                         if (has_subj)
                                 *patient = subj;
                         break;
                 case 'x':
-                        entity_after(cx, p, cl->c1, NULL, cl, agent);
-                        entity_after(cx, p, cl->c1, preps_patient, cl, patient);
+                        entity_after(cx, p, cl->c1, 0, cl, agent);
+                        entity_after(cx, p, cl->c1, CL_PREP_PATIENT, cl, patient);
                         break;
                 case 'n':
                         if (p > cl->c0 && entity_at(cx, p - 1, cl, agent))
                                 ;
                         else if (p > cl->c0 + 1 && entity_at(cx, p - 2, cl, agent))
                                 ;
-                        else if (!entity_after(cx, p, cl->c1, preps_by, cl, agent) &&
+                        else if (!entity_after(cx, p, cl->c1, CL_PREP_BY, cl, agent) &&
                                  has_subj)
                                 *agent = subj;
                         /* light verbs: "Putin announced an operation" */
@@ -599,8 +607,8 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                                 *agent = subj;
                         else if (cl->has_speaker && p <= cl->c0 + 2)
                                 *agent = cl->speaker; /* "denied sending drones" */
-                        if (!entity_after(cx, p, cl->c1, NULL, cl, patient))
-                                entity_after(cx, p, cl->c1, preps_patient, cl, patient);
+                        if (!entity_after(cx, p, cl->c1, 0, cl, patient))
+                                entity_after(cx, p, cl->c1, CL_PREP_PATIENT, cl, patient);
                         break;
                 }
         }
@@ -638,7 +646,7 @@ static size_t find_predicate(const struct ctx *cx, size_t from, size_t c1)
                         continue;
                 if (w->req_prev && (i == 0 || strcmp(norm(cx, i - 1), w->req_prev) != 0))
                         continue;
-                if (w->role == 'p' && (i == 0 || !in_list(norm(cx, i - 1), be_forms)))
+                if (w->role == 'p' && (i == 0 || !(cx->cls[i - 1] & CL_BE)))
                         continue;
                 return i;
         }
@@ -703,13 +711,13 @@ static size_t find_quantity(const struct ctx *cx, size_t c0, size_t c1,
                 double v;
                 size_t j;
 
-                if (t->kind != TEXT_NUM && !in_list(t->norm, scale_words))
+                if (t->kind != TEXT_NUM && !(cx->cls[i] & CL_SCALE))
                         continue;
                 if (t->kind == TEXT_NUM && i > c0 && is_punct(cx, i - 1, '$'))
                         continue;
                 v = t->kind == TEXT_NUM ? t->num : scale_of(t->norm);
                 j = i + 1;
-                if (t->kind == TEXT_NUM && j < c1 && in_list(norm(cx, j), scale_words))
+                if (t->kind == TEXT_NUM && j < c1 && (cx->cls[j] & CL_SCALE))
                         v *= scale_of(norm(cx, j++));
                 if (j + 1 < c1 &&
                     (strcmp(norm(cx, j), "and") == 0 || strcmp(norm(cx, j), "to") == 0) &&
@@ -942,7 +950,7 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         /* the speaker: before the verb, else right after it ("said X") */
         if (appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &e) ||
             entity_before(cx, q1 < v ? q1 : s0, v, cl, &e, &at) ||
-            entity_after(cx, v, s1, NULL, cl, &e)) {
+            entity_after(cx, v, s1, 0, cl, &e)) {
                 cl->speaker = e;
                 cl->has_speaker = 1;
                 cx->last_speaker = e;
@@ -1052,6 +1060,63 @@ static int add_stmt(struct ctx *cx, const struct analyze_limits *lim, size_t s0,
         return 0;
 }
 
+#define CLS_SIZE 1024 /* power of two, > 2x the words below */
+static struct {
+        const char *word;
+        uint32_t bits;
+} cls_table[CLS_SIZE];
+static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+
+static uint32_t cls_hash(const char *s)
+{
+        uint32_t h = 2166136261u;
+
+        while (*s)
+                h = (h ^ (unsigned char)*s++) * 16777619u;
+        return h;
+}
+
+static void cls_add(const char *const *list, uint32_t bits)
+{
+        for (; *list; list++) {
+                uint32_t i = cls_hash(*list) & (CLS_SIZE - 1);
+
+                while (cls_table[i].word && strcmp(cls_table[i].word, *list) != 0)
+                        i = (i + 1) & (CLS_SIZE - 1);
+                cls_table[i].word = *list;
+                cls_table[i].bits |= bits;
+        }
+}
+
+static void cls_build(void)
+{
+        cls_add(not_names, CL_NOTNAME);
+        cls_add(not_names + 6, CL_FUNC);
+        cls_add(titles, CL_TITLE);
+        cls_add(preps_any, CL_PREP);
+        cls_add(coref_nouns, CL_COREF);
+        cls_add(pronouns, CL_PRON);
+        cls_add(preps_patient, CL_PREP_PATIENT);
+        cls_add(preps_from, CL_PREP_FROM);
+        cls_add(preps_by, CL_PREP_BY);
+        cls_add(preps_noun, CL_PREP_NOUN);
+        cls_add(be_forms, CL_BE);
+        cls_add(verb_before, CL_VBEF);
+        cls_add(scale_words, CL_SCALE);
+}
+
+static uint32_t cls_of(const char *w)
+{
+        uint32_t i = cls_hash(w) & (CLS_SIZE - 1);
+
+        while (cls_table[i].word) {
+                if (strcmp(cls_table[i].word, w) == 0)
+                        return cls_table[i].bits;
+                i = (i + 1) & (CLS_SIZE - 1);
+        }
+        return 0;
+}
+
 int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                     const struct article *art, struct stmt_list *out)
 {
@@ -1070,10 +1135,13 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                 goto out;
         cx.w = calloc(cx.tt.n + 1, sizeof(*cx.w));
         cx.ment = malloc((cx.tt.n + 1) * sizeof(*cx.ment));
-        if (!cx.w || !cx.ment)
+        cx.cls = malloc((cx.tt.n + 1) * sizeof(*cx.cls));
+        if (!cx.w || !cx.ment || !cx.cls)
                 goto out;
+        pthread_once(&cls_once, cls_build);
         for (i = 0; i < cx.tt.n; i++) {
                 cx.w[i] = lexicon_word(lx, cx.tt.v[i].norm);
+                cx.cls[i] = cls_of(cx.tt.v[i].norm);
                 cx.ment[i] = -1;
         }
         if ((ns = text_sentences(&cx.tt, lexicon_is_abbrev, lx, max_sents, &sv)) < 0)
@@ -1094,6 +1162,7 @@ out:
         free(sv);
         free(cx.w);
         free(cx.ment);
+        free(cx.cls);
         free(cx.mv);
         text_toks_free(&cx.tt);
         return rc;

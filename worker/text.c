@@ -168,9 +168,26 @@ static size_t scan_word(const unsigned char *s, size_t i, size_t len, struct tex
         char a;
 
         while (i < len) {
-                uint32_t cp = utf8_next(s, i, len, &k);
-                enum cclass cc = classify(cp, &a);
+                uint32_t cp;
+                enum cclass cc;
 
+                /* fast path: ASCII letters and digits */
+                if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') {
+                        letters++;
+                        uppers += s[i] <= 'Z';
+                        if (nn + 1 < TEXT_NORM_MAX)
+                                t->norm[nn++] = (char)(s[i] | 0x20);
+                        i++;
+                        continue;
+                }
+                if (s[i] >= '0' && s[i] <= '9') {
+                        if (nn + 1 < TEXT_NORM_MAX)
+                                t->norm[nn++] = (char)s[i];
+                        i++;
+                        continue;
+                }
+                cp = utf8_next(s, i, len, &k);
+                cc = classify(cp, &a);
                 if (cc == C_ALPHA || cc == C_DIGIT) {
                         if (a) {
                                 letters += isalpha((unsigned char)a) != 0;
@@ -285,72 +302,79 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
 
         while (i < len && out->n < max_toks) {
                 char a;
-                uint32_t cp = utf8_next(s, i, len, &k);
-                enum cclass cc = classify(cp, &a);
-                struct text_tok *t;
-                size_t end;
 
-                if (cc == C_SPACE || cc == C_NL) {
-                        nls += cc == C_NL;
-                        i += k;
+                if (s[i] == ' ') { /* fast path */
+                        i++;
                         continue;
                 }
-                if (!(t = tok_push(out)))
-                        return -1;
-                t->off = (uint32_t)i;
-                t->para = nls >= 2;
-                t->nl = nls >= 1;
-                nls = 0;
-                if (cc == C_DIGIT) {
-                        end = scan_number(s, i, len, t);
-                        /* 22-year-old, 3.0-litre, F-22: a word after all */
-                        if (end < len &&
-                            (isalpha(s[end]) ||
-                             (s[end] == '-' && end + 1 < len && isalpha(s[end + 1])))) {
-                                memset(t->norm, 0, sizeof(t->norm));
-                                t->kind = TEXT_WORD;
-                                end = scan_word(s, i, len, t);
-                        }
-                } else if (cc == C_ALPHA && (s[i] == 'n' || s[i] == 'N') && i + 2 < len &&
-                           is_nt(s, i + 1, len, &end)) {
-                        t->kind = TEXT_WORD;
-                        strcpy(t->norm, "n't");
-                } else if (cc == C_ALPHA) {
-                        t->kind = TEXT_WORD;
-                        t->cap =
-                            isupper(s[i]) || (s[i] >= 0xc3 && s[i] < 0xe0 && k == 2 &&
-                                              (s[i + 1] & 0x3f) < 0x1f && s[i] == 0xc3);
-                        end = scan_word(s, i, len, t);
-                } else if (cc == C_APOS && i + k < len && isalpha(s[i + k]) &&
-                           out->n > 1 && t[-1].kind == TEXT_WORD &&
-                           t[-1].off + t[-1].len == i) {
-                        /* 's, n't, 'd, 'm joined to the previous word */
-                        t->kind = TEXT_WORD;
-                        t->norm[0] = '\'';
-                        {
-                                size_t nn = 1;
+                {
+                        uint32_t cp = utf8_next(s, i, len, &k);
+                        enum cclass cc = classify(cp, &a);
+                        struct text_tok *t;
+                        size_t end;
 
-                                end = i + k;
-                                while (end < len && isalpha(s[end]) &&
-                                       nn + 1 < TEXT_NORM_MAX)
-                                        t->norm[nn++] = (char)tolower(s[end++]);
-                                t->norm[nn] = '\0';
+                        if (cc == C_SPACE || cc == C_NL) {
+                                nls += cc == C_NL;
+                                i += k;
+                                continue;
                         }
-                } else if (cc == C_DQUOTE || cc == C_APOS) {
-                        t->kind = TEXT_QUOTE;
-                        t->norm[0] = cc == C_DQUOTE ? '"' : '\'';
-                        end = i + k;
-                } else {
-                        t->kind = TEXT_PUNCT;
-                        t->norm[0] = a ? a : '?';
-                        if (!a)
-                                t->norm[0] = '#';
-                        end = i + k;
+                        if (!(t = tok_push(out)))
+                                return -1;
+                        t->off = (uint32_t)i;
+                        t->para = nls >= 2;
+                        t->nl = nls >= 1;
+                        nls = 0;
+                        if (cc == C_DIGIT) {
+                                end = scan_number(s, i, len, t);
+                                /* 22-year-old, 3.0-litre, F-22: a word after all */
+                                if (end < len &&
+                                    (isalpha(s[end]) || (s[end] == '-' && end + 1 < len &&
+                                                         isalpha(s[end + 1])))) {
+                                        memset(t->norm, 0, sizeof(t->norm));
+                                        t->kind = TEXT_WORD;
+                                        end = scan_word(s, i, len, t);
+                                }
+                        } else if (cc == C_ALPHA && (s[i] == 'n' || s[i] == 'N') &&
+                                   i + 2 < len && is_nt(s, i + 1, len, &end)) {
+                                t->kind = TEXT_WORD;
+                                strcpy(t->norm, "n't");
+                        } else if (cc == C_ALPHA) {
+                                t->kind = TEXT_WORD;
+                                t->cap = isupper(s[i]) ||
+                                         (s[i] >= 0xc3 && s[i] < 0xe0 && k == 2 &&
+                                          (s[i + 1] & 0x3f) < 0x1f && s[i] == 0xc3);
+                                end = scan_word(s, i, len, t);
+                        } else if (cc == C_APOS && i + k < len && isalpha(s[i + k]) &&
+                                   out->n > 1 && t[-1].kind == TEXT_WORD &&
+                                   t[-1].off + t[-1].len == i) {
+                                /* 's, n't, 'd, 'm joined to the previous word */
+                                t->kind = TEXT_WORD;
+                                t->norm[0] = '\'';
+                                {
+                                        size_t nn = 1;
+
+                                        end = i + k;
+                                        while (end < len && isalpha(s[end]) &&
+                                               nn + 1 < TEXT_NORM_MAX)
+                                                t->norm[nn++] = (char)tolower(s[end++]);
+                                        t->norm[nn] = '\0';
+                                }
+                        } else if (cc == C_DQUOTE || cc == C_APOS) {
+                                t->kind = TEXT_QUOTE;
+                                t->norm[0] = cc == C_DQUOTE ? '"' : '\'';
+                                end = i + k;
+                        } else {
+                                t->kind = TEXT_PUNCT;
+                                t->norm[0] = a ? a : '?';
+                                if (!a)
+                                        t->norm[0] = '#';
+                                end = i + k;
+                        }
+                        if (end <= i)
+                                end = i + k;
+                        t->len = (uint32_t)(end - i);
+                        i = end;
                 }
-                if (end <= i)
-                        end = i + k;
-                t->len = (uint32_t)(end - i);
-                i = end;
         }
         return 0;
 }
