@@ -1067,19 +1067,10 @@ static struct {
 } cls_table[CLS_SIZE];
 static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
 
-static uint32_t cls_hash(const char *s)
-{
-        uint32_t h = 2166136261u;
-
-        while (*s)
-                h = (h ^ (unsigned char)*s++) * 16777619u;
-        return h;
-}
-
 static void cls_add(const char *const *list, uint32_t bits)
 {
         for (; *list; list++) {
-                uint32_t i = cls_hash(*list) & (CLS_SIZE - 1);
+                uint32_t i = text_hash(*list) & (CLS_SIZE - 1);
 
                 while (cls_table[i].word && strcmp(cls_table[i].word, *list) != 0)
                         i = (i + 1) & (CLS_SIZE - 1);
@@ -1105,9 +1096,9 @@ static void cls_build(void)
         cls_add(scale_words, CL_SCALE);
 }
 
-static uint32_t cls_of(const char *w)
+static uint32_t cls_of(const char *w, uint32_t h)
 {
-        uint32_t i = cls_hash(w) & (CLS_SIZE - 1);
+        uint32_t i = h & (CLS_SIZE - 1);
 
         while (cls_table[i].word) {
                 if (strcmp(cls_table[i].word, w) == 0)
@@ -1140,8 +1131,8 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                 goto out;
         pthread_once(&cls_once, cls_build);
         for (i = 0; i < cx.tt.n; i++) {
-                cx.w[i] = lexicon_word(lx, cx.tt.v[i].norm);
-                cx.cls[i] = cls_of(cx.tt.v[i].norm);
+                cx.w[i] = lexicon_word_hashed(lx, cx.tt.v[i].norm, cx.tt.v[i].hash);
+                cx.cls[i] = cls_of(cx.tt.v[i].norm, cx.tt.v[i].hash);
                 cx.ment[i] = -1;
         }
         if ((ns = text_sentences(&cx.tt, lexicon_is_abbrev, lx, max_sents, &sv)) < 0)

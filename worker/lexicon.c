@@ -24,6 +24,7 @@
 struct strmap {
         char **keys;
         int *vals;
+        uint32_t *hashes;
         size_t cap, n;
 };
 
@@ -52,25 +53,21 @@ struct lexicon {
         size_t nstr, capstr;
 };
 
-static uint64_t hash_str(const char *s)
-{
-        uint64_t h = 1469598103934665603ull;
-
-        while (*s)
-                h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-        return h;
-}
-
-static int strmap_find(const struct strmap *m, const char *key)
+static int strmap_find_h(const struct strmap *m, const char *key, uint32_t h)
 {
         size_t i;
 
         if (!m->cap)
                 return -1;
-        for (i = hash_str(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-                if (strcmp(m->keys[i], key) == 0)
+        for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+                if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0)
                         return m->vals[i];
         return -1;
+}
+
+static int strmap_find(const struct strmap *m, const char *key)
+{
+        return strmap_find_h(m, key, text_hash(key));
 }
 
 static int strmap_grow(struct strmap *m)
@@ -78,25 +75,29 @@ static int strmap_grow(struct strmap *m)
         size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
         char **keys = calloc(cap, sizeof(*keys));
         int *vals = calloc(cap, sizeof(*vals));
+        uint32_t *hashes = calloc(cap, sizeof(*hashes));
 
-        if (!keys || !vals) {
+        if (!keys || !vals || !hashes) {
                 free(keys);
                 free(vals);
+                free(hashes);
                 return -1;
         }
         for (i = 0; i < m->cap; i++) {
                 if (!m->keys[i])
                         continue;
-                for (j = hash_str(m->keys[i]) & (cap - 1); keys[j];
-                     j = (j + 1) & (cap - 1))
+                for (j = m->hashes[i] & (cap - 1); keys[j]; j = (j + 1) & (cap - 1))
                         ;
                 keys[j] = m->keys[i];
                 vals[j] = m->vals[i];
+                hashes[j] = m->hashes[i];
         }
         free(m->keys);
         free(m->vals);
+        free(m->hashes);
         m->keys = keys;
         m->vals = vals;
+        m->hashes = hashes;
         m->cap = cap;
         return 0;
 }
@@ -104,12 +105,13 @@ static int strmap_grow(struct strmap *m)
 /* Inserts or replaces key -> val (key copied). Returns 0 or -1. */
 static int strmap_put(struct strmap *m, const char *key, int val)
 {
+        uint32_t h = text_hash(key);
         size_t i;
 
         if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
                 return -1;
-        for (i = hash_str(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-                if (strcmp(m->keys[i], key) == 0) {
+        for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
+                if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0) {
                         m->vals[i] = val;
                         return 0;
                 }
@@ -117,6 +119,7 @@ static int strmap_put(struct strmap *m, const char *key, int val)
         if (!(m->keys[i] = strdup(key)))
                 return -1;
         m->vals[i] = val;
+        m->hashes[i] = h;
         m->n++;
         return 0;
 }
@@ -129,6 +132,7 @@ static void strmap_free(struct strmap *m)
                 free(m->keys[i]);
         free(m->keys);
         free(m->vals);
+        free(m->hashes);
 }
 
 /* Grows a vector v of n elements of size sz to hold one more. */
@@ -709,6 +713,14 @@ const char *lexicon_default_dir(void)
 const struct lex_word *lexicon_word(const struct lexicon *lx, const char *norm)
 {
         int i = strmap_find(&lx->words, norm);
+
+        return i >= 0 ? &lx->wordv[i] : NULL;
+}
+
+const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char *norm,
+                                           uint32_t hash)
+{
+        int i = strmap_find_h(&lx->words, norm, hash);
 
         return i >= 0 ? &lx->wordv[i] : NULL;
 }

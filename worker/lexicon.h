@@ -7,6 +7,7 @@
 #define CW_LEXICON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct lexicon;
 
@@ -71,6 +72,9 @@ struct lex_entity {
 
 /* The entry of a normalised surface form, or NULL. */
 const struct lex_word *lexicon_word(const struct lexicon *lx, const char *norm);
+/* The same with the form's text_hash() already known (one hash a token). */
+const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char *norm,
+                                           uint32_t hash);
 
 /* The entity whose alias is the phrase (normalised tokens joined by single
  * spaces, e.g. "north korea", "kim jong un 's regime"), or NULL. */

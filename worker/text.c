@@ -135,6 +135,15 @@ static struct text_tok *tok_push(struct text_toks *tt)
         return t;
 }
 
+uint32_t text_hash(const char *s)
+{
+        uint32_t h = 2166136261u;
+
+        while (*s)
+                h = (h ^ (unsigned char)*s++) * 16777619u;
+        return h;
+}
+
 void text_toks_free(struct text_toks *tt)
 {
         if (!tt)
@@ -373,6 +382,7 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
                         if (end <= i)
                                 end = i + k;
                         t->len = (uint32_t)(end - i);
+                        t->hash = text_hash(t->norm);
                         i = end;
                 }
         }

@@ -21,6 +21,7 @@ struct text_tok {
         uint32_t off, len;        /* bytes in the original text */
         char norm[TEXT_NORM_MAX]; /* lower case; punctuation as ASCII */
         double num;               /* TEXT_NUM: the value */
+        uint32_t hash;            /* text_hash(norm) */
         uint8_t kind;             /* enum text_kind */
         uint8_t cap;              /* first letter upper case */
         uint8_t upper;            /* every letter upper case (2+ letters) */
@@ -38,6 +39,10 @@ struct text_toks {
 int text_tokenize(const char *s, size_t len, size_t max_toks, struct text_toks *out);
 
 void text_toks_free(struct text_toks *tt);
+
+/* FNV-1a hash of a NUL-terminated string: the hash every table of
+ * normalised words uses, so a token is hashed once. */
+uint32_t text_hash(const char *s);
 
 /* A sentence: tokens [tok0, tok0 + ntok). */
 struct text_sent {
