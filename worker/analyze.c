@@ -116,6 +116,7 @@ static const char *const not_names[] = {
 #define CL_BE           0x0400u /* forms of be (and have) */
 #define CL_VBEF         0x0800u /* words before a verb: to, modals */
 #define CL_SCALE        0x1000u /* thousand, million */
+#define CL_SUBORD       0x2000u /* subordinators: so, because, after, if */
 
 static const char *norm(const struct ctx *cx, size_t i)
 {
@@ -1027,6 +1028,103 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
         return 1;
 }
 
+static int add_stmt(struct ctx *cx, const struct analyze_limits *lim, size_t s0,
+                    size_t s1, struct stmt *st, struct stmt_list *out);
+
+/* Claim-level propositions for headline-only items (a rumour, a wire
+ * flash, a social post): headlines rarely share a frame, so each one is
+ * also keyed on its most salient words ("claim|banksy"): the words that
+ * are rarest by WordNet's sense-tagged counts, names (unknown words)
+ * first.  A headline with a denial, negation or falsity cue denies its
+ * claim; match.c asks for at least two shared content words before it
+ * calls one headline a denial of another. */
+#define CLAIM_TERMS 3
+
+/* Keeps the CLAIM_TERMS rarest distinct terms seen so far. */
+static void keep_rarest(char terms[][TEXT_NORM_MAX], unsigned *freq, size_t *nterm,
+                        const char *lem, unsigned f)
+{
+        size_t k, worst = 0;
+
+        for (k = 0; k < *nterm; k++)
+                if (strcmp(terms[k], lem) == 0)
+                        return;
+        if (*nterm < CLAIM_TERMS) {
+                k = (*nterm)++;
+        } else {
+                for (k = 1; k < CLAIM_TERMS; k++)
+                        if (freq[k] > freq[worst])
+                                worst = k;
+                if (freq[worst] <= f)
+                        return;
+                k = worst;
+        }
+        memcpy(terms[k], lem, TEXT_NORM_MAX);
+        freq[k] = f;
+}
+
+static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim, size_t s0,
+                       size_t s1, struct stmt_list *out)
+{
+        struct stmt base;
+        struct clause cl = {0};
+        char terms[CLAIM_TERMS][TEXT_NORM_MAX];
+        unsigned freq[CLAIM_TERMS];
+        size_t i, k, nterm = 0;
+        int deny = 0, neg = 0, hedge = 0, sub = 0;
+
+        memset(&base, 0, sizeof(base));
+        attribution(cx, s0, s1, &cl, &base);
+        for (i = s0; i < s1; i++) {
+                const struct lex_word *w = cx->w[i];
+                char lem[TEXT_NORM_MAX];
+
+                /* cues count in the main clause only: "adopted a boy so he
+                 * won't turn", "caught after they used fake passports" */
+                if (cx->cls[i] & CL_SUBORD)
+                        sub = 1;
+                if (!sub && w && (w->flags & (LX_DENY | LX_FALSE)))
+                        deny = 1;
+                if (!sub && w && (w->flags & LX_NEG))
+                        neg = 1;
+                if (w && (w->flags & (LX_HEDGE | LX_HYPO)))
+                        hedge = 1;
+                if (cx->tt.v[i].kind != TEXT_WORD || strlen(norm(cx, i)) < 3 ||
+                    cx->cls[i] || text_is_stopword(norm(cx, i)) ||
+                    (w && (w->flags & (LX_REPORT | LX_DENY | LX_ADMIT | LX_NEG |
+                                       LX_FALSE | LX_HEDGE | LX_INTENT | LX_HYPO))))
+                        continue;
+                if (w && (w->flags & LX_VERB))
+                        snprintf(lem, sizeof(lem), "%s", w->lemma);
+                else
+                        text_lemma_guess(norm(cx, i), lem);
+                keep_rarest(terms, freq, &nterm, lem, lexicon_word_freq(cx->lx, lem));
+        }
+        /* a negation denies unless the headline hedges ("may or may not") */
+        base.stance = deny || (neg && !hedge) ? STANCE_DENY : STANCE_ASSERT;
+        base.cue = "claim";
+        base.modality = is_punct(cx, s1 - 1, '?') ? MOD_QUESTION : MOD_FACT;
+        base.strength = 0.6;
+        if (cl.has_speaker)
+                base.speaker = cl.speaker;
+        else
+                snprintf(base.speaker.name, sizeof(base.speaker.name), "%s",
+                         cx->art->source);
+        for (k = 0; k < nterm; k++) {
+                struct stmt st = base;
+
+                snprintf(st.prop.frame, sizeof(st.prop.frame), "claim");
+                snprintf(st.prop.agent, sizeof(st.prop.agent), "%s", terms[k]);
+                /* an unknown word (a name) is salient enough on its own */
+                snprintf(st.prop.theme, sizeof(st.prop.theme), "%s",
+                         freq[k] == 0 ? "name" : "term");
+                span_text(cx, s0, s1, st.gist, sizeof(st.gist));
+                if (add_stmt(cx, lim, s0, s1, &st, out) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
 /* Remembers the named entities of a sentence for coreference. */
 static void note_entities(struct ctx *cx, size_t s0, size_t s1)
 {
@@ -1059,6 +1157,11 @@ static int add_stmt(struct ctx *cx, const struct analyze_limits *lim, size_t s0,
         }
         return 0;
 }
+
+static const char *const subordinators[] = {
+    "so",    "because", "after",   "when",    "while",    "if",     "that",
+    "which", "who",     "whom",    "since",   "although", "though", "unless",
+    "until", "before",  "despite", "whether", "where",    "once",   NULL};
 
 #define CLS_SIZE 1024 /* power of two, > 2x the words below */
 static struct {
@@ -1094,6 +1197,7 @@ static void cls_build(void)
         cls_add(be_forms, CL_BE);
         cls_add(verb_before, CL_VBEF);
         cls_add(scale_words, CL_SCALE);
+        cls_add(subordinators, CL_SUBORD);
 }
 
 static uint32_t cls_of(const char *w, uint32_t h)
@@ -1115,7 +1219,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         struct text_sent *sv = NULL;
         size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i;
         long ns;
-        int rc = -1;
+        int rc = -1, headline_only = !art->body || !art->body[0];
 
         memset(&cx, 0, sizeof(cx));
         cx.lx = lx;
@@ -1145,6 +1249,8 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                         goto out;
                 if (sentence_stmt(&cx, s0, s1, &st) &&
                     add_stmt(&cx, lim, s0, s1, &st, out) < 0)
+                        goto out;
+                if (headline_only && claim_stmts(&cx, lim, s0, s1, out) < 0)
                         goto out;
                 note_entities(&cx, s0, s1);
         }

@@ -18,6 +18,7 @@
 
 #define ISO3166_PATH     "/usr/share/iso-codes/json/iso_3166-1.json"
 #define WORDNET_VERB_EXC "/usr/share/wordnet/verb.exc"
+#define WORDNET_CNTLIST  "/usr/share/wordnet/cntlist.rev"
 #define MAX_NAMES        64
 
 /* An open-addressing string hash table; values are indexes. */
@@ -48,6 +49,7 @@ struct lexicon {
         int nthemes;
         char *units[MAX_NAMES];
         int nunits;
+        struct strmap freq;    /* lemma -> WordNet sense-tagged count */
         struct strmap strings; /* interned strings (lemmas) */
         char **strv;
         size_t nstr, capstr;
@@ -318,6 +320,35 @@ static int load_iso(struct lexicon *lx, char *errstr, size_t errsz)
 out:
         json_decref(root);
         return rc;
+}
+
+/* Reads WordNet's cntlist.rev ("arrest%2:35:00:: 1 20"): how often each
+ * lemma was tagged in the SemCor corpus, summed over its senses.  A rough
+ * commonness measure: rare and unknown words are the salient ones. */
+static int load_freq(struct lexicon *lx)
+{
+        FILE *fp = fopen(WORDNET_CNTLIST, "r");
+        char line[256];
+
+        if (!fp)
+                return 0;
+        while (fgets(line, sizeof(line), fp)) {
+                char *pct = strchr(line, '%'), *sp = strrchr(line, ' ');
+                int old, cnt;
+
+                if (!pct || !sp || pct - line >= TEXT_NORM_MAX ||
+                    memchr(line, '_', pct - line))
+                        continue;
+                *pct = '\0';
+                cnt = atoi(sp + 1);
+                old = strmap_find(&lx->freq, line);
+                if (strmap_put(&lx->freq, line, (old > 0 ? old : 0) + cnt) < 0) {
+                        fclose(fp);
+                        return -1;
+                }
+        }
+        fclose(fp);
+        return 0;
 }
 
 /* Reads WordNet's verb.exc ("sold sell") into lemma -> "form form". */
@@ -635,7 +666,8 @@ struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
         }
         if (!dir)
                 dir = lexicon_default_dir();
-        if (load_irregular(lx) < 0 || load_iso(lx, errstr, errstr_size) < 0)
+        if (load_irregular(lx) < 0 || load_freq(lx) < 0 ||
+            load_iso(lx, errstr, errstr_size) < 0)
                 goto fail;
         for (i = 0; i < sizeof(lex_files) / sizeof(lex_files[0]); i++)
                 if (load_file(lx, dir, &lex_files[i], errstr, errstr_size) < 0)
@@ -658,6 +690,7 @@ void lexicon_free(struct lexicon *lx)
         strmap_free(&lx->ids);
         strmap_free(&lx->irregular);
         strmap_free(&lx->strings);
+        strmap_free(&lx->freq);
         for (i = 0; i < lx->nirr; i++)
                 free(lx->irrv[i]);
         for (i = 0; i < lx->nstr; i++)
@@ -723,6 +756,13 @@ const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char 
         int i = strmap_find_h(&lx->words, norm, hash);
 
         return i >= 0 ? &lx->wordv[i] : NULL;
+}
+
+unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma)
+{
+        int i = strmap_find(&lx->freq, lemma);
+
+        return i > 0 ? (unsigned)i : 0;
 }
 
 const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *phrase)

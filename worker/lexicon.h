@@ -76,6 +76,10 @@ const struct lex_word *lexicon_word(const struct lexicon *lx, const char *norm);
 const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char *norm,
                                            uint32_t hash);
 
+/* How common a lemma is (WordNet's sense-tagged count; 0 when unknown,
+ * e.g. most names).  Salience for claim-level propositions. */
+unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma);
+
 /* The entity whose alias is the phrase (normalised tokens joined by single
  * spaces, e.g. "north korea", "kim jong un 's regime"), or NULL. */
 const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *phrase);

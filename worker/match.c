@@ -21,8 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define NUMERIC_WINDOW_MS (60LL * 24 * 3600 * 1000)
 #define NUMERIC_RATIO     1.5
+#define CLAIM_OVERLAP     2 /* content words a denial shares with the claim */
 
 /* 1 when st says not-P, 0 when it says P. */
 static int says_not(const struct stmt *st)
@@ -265,6 +268,34 @@ static int match_numeric(const struct match_conf *mc, const struct article *art,
         return 0;
 }
 
+/* Claim-level propositions (headline-only items, frame "claim"): a
+ * headline that denies shares at least CLAIM_OVERLAP content words with
+ * the earliest headline that asserted the claim. Denials only. */
+static int match_claim(const struct match_conf *mc, const struct article *art,
+                       const struct stmt *st, int seq, const struct cand *cands, size_t n,
+                       int64_t now_ms, struct alert_list *out)
+{
+        size_t i;
+
+        if (!says_not(st))
+                return 0;
+        for (i = 0; i < n; i++) {
+                const struct cand *c = &cands[i];
+                int ov;
+
+                if (says_not(&c->st) || !can_alert(&c->st) || same_speaker(st, &c->st) ||
+                    is_same_article(art, c) || !c->st.text || !st->text)
+                        continue;
+                /* the shared key word is a name: one word is enough */
+                ov = text_overlap(st->text, c->st.text);
+                if (ov < (strcmp(st->prop.theme, "name") == 0 ? 1 : CLAIM_OVERLAP))
+                        continue;
+                return emit(mc, art, st, seq, c, ALERT_DENIAL, "negation",
+                            confidence(st, c, ov >= 3 ? 0.8 : 0.7), now_ms, out);
+        }
+        return 0;
+}
+
 int match_stmt(const struct match_conf *mc, const struct article *art,
                const struct stmt *st, int seq, const struct cand *cands, size_t n,
                int64_t now_ms, struct alert_list *out)
@@ -273,6 +304,8 @@ int match_stmt(const struct match_conf *mc, const struct article *art,
 
         if (!can_alert(st))
                 return 0;
+        if (strcmp(st->prop.frame, "claim") == 0)
+                return match_claim(mc, art, st, seq, cands, n, now_ms, out);
         if (says_not(st)) {
                 rc = match_contradiction(mc, art, st, seq, cands, n, now_ms, out);
                 if (rc != 0)

@@ -504,3 +504,71 @@ void text_lemma_guess(const char *w, char *out)
                 out[n - 1] = '\0';
         }
 }
+
+static const char *const stopwords[] = {
+    "a",       "about",  "after", "again",  "all",    "also",   "am",      "an",
+    "and",     "any",    "are",   "as",     "at",     "be",     "because", "been",
+    "before",  "being",  "but",   "by",     "can",    "could",  "did",     "do",
+    "does",    "doing",  "down",  "during", "each",   "few",    "for",     "from",
+    "further", "had",    "has",   "have",   "having", "he",     "her",     "here",
+    "hers",    "him",    "his",   "how",    "i",      "if",     "in",      "into",
+    "is",      "it",     "its",   "just",   "me",     "more",   "most",    "my",
+    "no",      "nor",    "not",   "now",    "of",     "off",    "on",      "once",
+    "only",    "or",     "other", "our",    "out",    "over",   "own",     "same",
+    "she",     "should", "so",    "some",   "such",   "than",   "that",    "the",
+    "their",   "them",   "then",  "there",  "these",  "they",   "this",    "those",
+    "through", "to",     "too",   "under",  "until",  "up",     "very",    "was",
+    "we",      "were",   "what",  "when",   "where",  "which",  "while",   "who",
+    "whom",    "why",    "will",  "with",   "would",  "you",    "your",    "'s",
+    "n't",     "says",   "said",  "say",    "new",    "report", "reports", "reported",
+    "claim",   "claims", "via",   "just",   "yes",    "get",    "got",     "may",
+    "might",   "must",   "one",   "two",    "first",  "last",   NULL};
+
+int text_is_stopword(const char *norm)
+{
+        const char *const *p;
+
+        for (p = stopwords; *p; p++)
+                if (strcmp(*p, norm) == 0)
+                        return 1;
+        return 0;
+}
+
+/* The distinct content lemmas of s, at most max of them. */
+static size_t content_words(const char *s, char (*out)[TEXT_NORM_MAX], size_t max)
+{
+        struct text_toks tt = {0};
+        size_t i, j, n = 0;
+
+        if (text_tokenize(s, strlen(s), 256, &tt) < 0)
+                return 0;
+        for (i = 0; i < tt.n && n < max; i++) {
+                char lem[TEXT_NORM_MAX];
+
+                if (tt.v[i].kind != TEXT_WORD || strlen(tt.v[i].norm) < 3 ||
+                    text_is_stopword(tt.v[i].norm))
+                        continue;
+                text_lemma_guess(tt.v[i].norm, lem);
+                for (j = 0; j < n && strcmp(out[j], lem) != 0; j++)
+                        ;
+                if (j == n)
+                        memcpy(out[n++], lem, TEXT_NORM_MAX);
+        }
+        text_toks_free(&tt);
+        return n;
+}
+
+int text_overlap(const char *a, const char *b)
+{
+        char wa[64][TEXT_NORM_MAX], wb[64][TEXT_NORM_MAX];
+        size_t na = content_words(a, wa, 64), nb = content_words(b, wb, 64), i, j;
+        int n = 0;
+
+        for (i = 0; i < na; i++)
+                for (j = 0; j < nb; j++)
+                        if (strcmp(wa[i], wb[j]) == 0) {
+                                n++;
+                                break;
+                        }
+        return n;
+}

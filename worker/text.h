@@ -63,4 +63,12 @@ long text_sentences(const struct text_toks *tt,
  * (TEXT_NORM_MAX bytes). */
 void text_lemma_guess(const char *w, char *out);
 
+/* Whether a normalised word is an English function word (the, of, has,
+ * which ...): a closed class, kept here as code. */
+int text_is_stopword(const char *norm);
+
+/* How many distinct content words (lemmatised, function words left out)
+ * two texts share; at most 64 words of each are read. */
+int text_overlap(const char *a, const char *b);
+
 #endif
