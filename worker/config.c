@@ -12,14 +12,14 @@
  *   last layer wins;
  * - secret settings (secret = 1) may be read from a file: key
  *   "<name>_file" in the config file, CLAIMWATCH_<NAME>_FILE in the
- *   environment, --<name>-file on the command line.  The file's trailing
+ *   environment, config_set("<name>_file", path).  The file's trailing
  *   newline is trimmed.  The same works for kafka.* properties
  *   ("kafka.sasl.password_file", CLAIMWATCH_KAFKA_SASL_PASSWORD_FILE);
  * - secret values never appear in error messages or --help;
  * - unknown CLAIMWATCH_* variables are logged as warnings, not errors:
  *   environments carry leftovers, and failing a deploy over one helps no
- *   one.  CLAIMWATCH_BIN and CLAIMWATCH_CONFIG (used by tools and
- *   scripts) are ignored silently. */
+ *   one.  CLAIMWATCH_BIN (used by tools and scripts) is ignored
+ *   silently. */
 #include "config.h"
 
 #include <ctype.h>
@@ -87,7 +87,7 @@ const struct config_def config_defs[] = {
     {NULL, CONF_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
-static const char *const env_ignored[] = {"CLAIMWATCH_BIN", "CLAIMWATCH_CONFIG", NULL};
+static const char *const env_ignored[] = {"CLAIMWATCH_BIN", NULL};
 
 static char **str_field(struct config *cfg, const struct config_def *d)
 {
@@ -883,18 +883,18 @@ void config_print_help(FILE *fp)
                         snprintf(help, sizeof(help), "%s (%.15g..%.15g)", d->help, d->min,
                                  d->max);
                 else if (d->secret)
-                        snprintf(help, sizeof(help), "%s; also --%s-file, %s_FILE",
-                                 d->help, flag + 2, env);
+                        snprintf(help, sizeof(help), "%s; or from a file: %s_FILE",
+                                 d->help, env);
                 else
                         snprintf(help, sizeof(help), "%s", d->help);
                 fprintf(fp, "  %-22s %-32s %-26s %s\n", flag, env, def, help);
         }
-        fprintf(fp, "  %-22s %-32s %-26s %s\n", "--kafka.PROP", "CLAIMWATCH_KAFKA_PROP",
-                "", "librdkafka property PROP (dots as underscores in the environment)");
-        fprintf(fp,
-                "Config file keys are the names above with '_' (\"alerts_topic\"), "
-                "\"kafka\": {\"PROP\": value} or \"kafka.PROP\"; \"NAME_file\" reads a "
-                "secret from a file.\n");
+        fprintf(fp, "  %-22s %-32s %-26s %s\n", "kafka.PROP (file)",
+                "CLAIMWATCH_KAFKA_PROP", "",
+                "librdkafka property PROP (dots as underscores in the environment)");
+        fprintf(fp, "Config file keys are the names above with '_' (\"alerts_topic\"), "
+                    "\"kafka\": {\"PROP\": value} or \"kafka.PROP\"; \"NAME_file\" reads "
+                    "a secret from a file.\n");
 }
 
 void config_clear(struct config *cfg)
