@@ -56,7 +56,7 @@ expect 1 "" -- "$bin" replay --input "$src/examples/thread.jsonl" --redis redis:
 expect 0 "" -- "$bin" analyze "$src/examples/dateline.txt"
 [ -s "$tmp/out" ] && python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" &&
         ok || bad "analyze output is not JSON lines"
-expect 0 "replay:" -- "$bin" replay --input "$src/examples/thread.jsonl"
+expect 0 "replay report" -- "$bin" replay --input "$src/examples/thread.jsonl"
 python3 - "$tmp/out" <<'PY' && ok || bad "replay of the example thread: wrong alerts"
 import json, sys
 alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

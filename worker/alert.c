@@ -129,15 +129,17 @@ static void summarize(char *buf, size_t size, enum alert_kind kind, const char *
                       const struct stmt *st, const struct cand *against, int same_article)
 {
         char gist[256], date[16] = "";
-        const char *pub = json_string_value(json_object_get(against->article, "published_at"));
+        const char *pub =
+            json_string_value(json_object_get(against->article, "published_at"));
 
         if (pub && strlen(pub) >= 10)
                 snprintf(date, sizeof(date), "%.10s", pub);
         what(kind == ALERT_DENIAL ? st : &against->st, gist, sizeof(gist));
         if (kind == ALERT_DENIAL) {
                 if (same_article || !date[0])
-                        snprintf(buf, size, "%s denies the claim, reported by %s, that %s",
-                                 who(st), who(&against->st), gist);
+                        snprintf(buf, size,
+                                 "%s denies the claim, reported by %s, that %s", who(st),
+                                 who(&against->st), gist);
                 else
                         snprintf(buf, size,
                                  "%s denies the claim, reported by %s on %s, that %s",
@@ -147,10 +149,12 @@ static void summarize(char *buf, size_t size, enum alert_kind kind, const char *
                          date[0] ? date : "an earlier date", gist);
         } else if (strcmp(subkind, "numeric") == 0) {
                 snprintf(buf, size, "%s gives a figure that contradicts %s on %s: %s",
-                         who(st), who(&against->st), date[0] ? date : "an earlier date", gist);
+                         who(st), who(&against->st), date[0] ? date : "an earlier date",
+                         gist);
         } else {
-                snprintf(buf, size, "%s contradicts the denial by %s on %s that %s", who(st),
-                         who(&against->st), date[0] ? date : "an earlier date", gist);
+                snprintf(buf, size, "%s contradicts the denial by %s on %s that %s",
+                         who(st), who(&against->st), date[0] ? date : "an earlier date",
+                         gist);
         }
 }
 
@@ -174,7 +178,8 @@ int alert_list_add(struct alert_list *al, enum alert_kind kind, const char *subk
                    const struct stmt *st, int seq, const struct cand *against,
                    int64_t detected_ms)
 {
-        const char *against_id = json_string_value(json_object_get(against->article, "id"));
+        const char *against_id =
+            json_string_value(json_object_get(against->article, "id"));
         int same = against_id && strcmp(against_id, art->id) == 0;
         char summary[1024], stamp[40];
         struct alert *a;
@@ -191,14 +196,14 @@ int alert_list_add(struct alert_list *al, enum alert_kind kind, const char *subk
         a->confidence = confidence;
         summarize(summary, sizeof(summary), kind, subkind, st, against, same);
         article_format_time(detected_ms, stamp, sizeof(stamp));
-        doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:o, s:o, s:{s:O, s:o}}",
-                        "schema", "claimwatch.alert/v1", "alert_id", a->id, "kind",
-                        alert_kind_name(kind), "subkind", subkind, "level",
-                        alert_level_name(level), "confidence",
-                        (double)((int)(confidence * 1000 + 0.5)) / 1000, "detected_at",
-                        stamp, "summary", summary, "article", article_ref_json(art),
-                        "statement", stmt_brief(st), "against", "article",
-                        against->article, "statement", stmt_brief(&against->st));
+        doc = json_pack(
+            "{s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:o, s:o, s:{s:O, s:o}}", "schema",
+            "claimwatch.alert/v1", "alert_id", a->id, "kind", alert_kind_name(kind),
+            "subkind", subkind, "level", alert_level_name(level), "confidence",
+            (double)((int)(confidence * 1000 + 0.5)) / 1000, "detected_at", stamp,
+            "summary", summary, "article", article_ref_json(art), "statement",
+            stmt_brief(st), "against", "article", against->article, "statement",
+            stmt_brief(&against->st));
         if (!doc)
                 return -1;
         a->doc = doc;
@@ -220,5 +225,6 @@ void alert_list_free(struct alert_list *al)
 
 char *alert_dumps(const struct alert *a)
 {
-        return json_dumps(a->doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        return json_dumps(a->doc,
+                          JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
 }

@@ -32,52 +32,61 @@ static void on_signal(int sig)
 }
 
 static const char usage_main[] =
-        "usage: claimwatch COMMAND [OPTIONS]\n"
-        "\n"
-        "Fact-check alerts from news: finds who says what about whom, asserted or\n"
-        "denied, and raises denial and contradiction alerts.\n"
-        "\n"
-        "commands:\n"
-        "  analyze [FILE|-]        one article (JSON or dateline text) -> its statements\n"
-        "                          as JSON lines; no store, no alerts\n"
-        "  replay --input FILE|-   articles (JSON lines) through the whole pipeline;\n"
-        "                          alerts as JSON lines on stdout, summary on stderr\n"
-        "  replay --brokers B --topic T [--from TIME] [--to TIME]\n"
-        "                          the same from a Kafka topic (no offsets committed)\n"
-        "  run [--config FILE]     the worker: consume articles from Kafka, publish alerts\n"
-        "\n"
-        "Run 'claimwatch COMMAND --help' for a command's options and settings.\n";
+    "usage: claimwatch COMMAND [OPTIONS]\n"
+    "\n"
+    "Fact-check alerts from news: finds who says what about whom, asserted or\n"
+    "denied, and raises denial and contradiction alerts.\n"
+    "\n"
+    "commands:\n"
+    "  analyze [FILE|-]        one article (JSON or dateline text) -> its statements\n"
+    "                          as JSON lines; no store, no alerts\n"
+    "  replay --input FILE|-   articles (JSON lines) through the whole pipeline;\n"
+    "                          alerts as JSON lines on stdout, summary on stderr\n"
+    "  replay --brokers B --topic T [--from TIME] [--to TIME]\n"
+    "                          the same from a Kafka topic (no offsets committed)\n"
+    "  run [--config FILE]     the worker: consume articles from Kafka, publish alerts\n"
+    "\n"
+    "Run 'claimwatch COMMAND --help' for a command's options and settings.\n";
 
 static const char usage_analyze[] =
-        "usage: claimwatch analyze [--config FILE] [--lexicon-dir DIR] [FILE|-]\n"
-        "\n"
-        "Reads one article (a JSON object, or text whose first line is a dateline\n"
-        "'date YYYY-MM-DD (Source) --') and prints its statements as JSON lines:\n"
-        "speaker, stance, polarity, modality, proposition and the sentence.\n";
+    "usage: claimwatch analyze [--config FILE] [--lexicon-dir DIR] [FILE|-]\n"
+    "\n"
+    "Reads one article (a JSON object, or text whose first line is a dateline\n"
+    "'date YYYY-MM-DD (Source) --') and prints its statements as JSON lines:\n"
+    "speaker, stance, polarity, modality, proposition and the sentence.\n";
 
 static const char usage_replay[] =
-        "usage: claimwatch replay --input FILE|- [options]\n"
-        "       claimwatch replay --brokers B --topic T [--from TIME] [--to TIME] [options]\n"
-        "\n"
-        "  --input FILE     JSON lines, one article each, oldest first (or one dateline\n"
-        "                   text article); - for stdin\n"
-        "  --output FILE    write alerts there instead of stdout\n"
-        "  --redis URL      use Redis (a fresh namespace replay-<time>:) instead of memory\n"
-        "  --namespace NS   the Redis namespace to use\n"
-        "  --keep           keep the replay namespace afterwards\n"
-        "  --topic T        with --brokers: replay a topic from its beginning\n"
-        "  --from TIME      first message timestamp (RFC 3339) of the window\n"
-        "  --to TIME        end of the window (exclusive)\n"
-        "  --quiet          no summary on stderr\n"
-        "\n"
-        "Nothing but alerts goes to stdout.\n";
+    "usage: claimwatch replay --input FILE|- [options]\n"
+    "       claimwatch replay --brokers B --topic T [--from TIME] [--to TIME] [options]\n"
+    "\n"
+    "  --input FILE     JSON lines, one article each, oldest first (or one dateline\n"
+    "                   text article); - for stdin\n"
+    "  --output FILE    write alerts there instead of stdout\n"
+    "  --redis URL      use Redis (a fresh namespace replay-<time>:) instead of memory\n"
+    "  --namespace NS   the Redis namespace to use\n"
+    "  --keep           keep the replay namespace afterwards\n"
+    "  --topic T        with --brokers: replay a topic from its beginning\n"
+    "  --from TIME      start of the window on published_at (RFC 3339)\n"
+    "  --to TIME        end of the window (exclusive)\n"
+    "  --warm-from TIME fill the store from articles in [TIME, --from) without\n"
+    "                   raising alerts, so the window sees the memory production had\n"
+    "  --labels FILE    score alerts against labels (JSON lines {article, kind,\n"
+    "                   against: [ids]}): precision, recall, F1, misses, false alarms\n"
+    "  --report FORMAT  text (default), json or md; written to stderr\n"
+    "  --report-file F  write the report to F instead\n"
+    "  --quiet          no report, no progress\n"
+    "\n"
+    "Articles run in published_at order whatever their order in the file or\n"
+    "the topic's partitions. Progress is shown when stderr is a terminal.\n"
+    "\n"
+    "Nothing but alerts goes to stdout.\n";
 
 static const char usage_run[] =
-        "usage: claimwatch run [--config FILE] [--SETTING VALUE ...]\n"
-        "\n"
-        "Consumes articles from Kafka as a consumer group, keeps statements in Redis\n"
-        "and publishes alerts to the alerts topic; unparseable messages go to the\n"
-        "dead-letter topic. SIGTERM or SIGINT: finish the batch, commit, exit 0.\n";
+    "usage: claimwatch run [--config FILE] [--SETTING VALUE ...]\n"
+    "\n"
+    "Consumes articles from Kafka as a consumer group, keeps statements in Redis\n"
+    "and publishes alerts to the alerts topic; unparseable messages go to the\n"
+    "dead-letter topic. SIGTERM or SIGINT: finish the batch, commit, exit 0.\n";
 
 static void print_help(const char *usage)
 {
@@ -188,6 +197,18 @@ static int parse_flags(int argc, char **argv, struct config *cfg, struct cmdopts
                 } else if (!strcmp(name, "to")) {
                         if (parse_time_flag("--to", v, &co->ro.to_ms))
                                 return 2;
+                } else if (!strcmp(name, "warm-from")) {
+                        if (parse_time_flag("--warm-from", v, &co->ro.warm_from_ms))
+                                return 2;
+                } else if (!strcmp(name, "labels")) {
+                        co->ro.labels = v;
+                } else if (!strcmp(name, "report")) {
+                        co->ro.report = v;
+                } else if (!strcmp(name, "report-file")) {
+                        co->ro.report_file = v;
+                } else if (!strncmp(name, "kafka.", 6)) {
+                        if (config_set(cfg, name, v, errstr, sizeof(errstr)) == -1)
+                                return die(2, "%s", errstr);
                 } else if (!config_find(name))
                         return die(2, "unknown option \"--%s\"%s", name, "");
                 else if (config_set(cfg, name, v, errstr, sizeof(errstr)) == -1)
@@ -285,8 +306,14 @@ static int cmd_replay(const struct config *cfg, struct cmdopts *co)
 
         if (co->file && !co->ro.input)
                 co->ro.input = co->file;
+        if (co->ro.warm_from_ms &&
+            (!co->ro.from_ms || co->ro.warm_from_ms > co->ro.from_ms))
+                return die(2, "--warm-from needs --from, and must not be after it");
+        if (co->ro.from_ms && co->ro.to_ms && co->ro.to_ms <= co->ro.from_ms)
+                return die(2, "--to must be after --from");
         if (!co->ro.input && !co->ro.topic)
-                return die(2, "replay needs --input FILE or --brokers B --topic T%s%s", "", "");
+                return die(2, "replay needs --input FILE or --brokers B --topic T%s%s",
+                           "", "");
         rc = replay_run(cfg, &co->ro, errstr, sizeof(errstr));
         if (rc == -2)
                 return die(2, "%s%s", errstr, "");
@@ -318,7 +345,8 @@ int main(int argc, char **argv)
         char errstr[512];
         int rc;
 
-        if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        if (!cmd || !strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
+            !strcmp(cmd, "help")) {
                 fputs(usage_main, cmd ? stdout : stderr);
                 return cmd ? 0 : 2;
         }
@@ -343,7 +371,8 @@ int main(int argc, char **argv)
                 return 0;
         }
         rc = 2;
-        if (co.config_file && config_load_file(&cfg, co.config_file, errstr, sizeof(errstr)) == -1)
+        if (co.config_file &&
+            config_load_file(&cfg, co.config_file, errstr, sizeof(errstr)) == -1)
                 goto fail;
         if (config_load_env(&cfg, NULL, errstr, sizeof(errstr)) == -1)
                 goto fail;
@@ -355,7 +384,8 @@ int main(int argc, char **argv)
         if (config_validate(&cfg, errstr, sizeof(errstr)) == -1)
                 goto fail;
         if (log_setup(cfg.log_level, cfg.log_format) == -1) {
-                snprintf(errstr, sizeof(errstr), "log_level or log_format: unknown value");
+                snprintf(errstr, sizeof(errstr),
+                         "log_level or log_format: unknown value");
                 goto fail;
         }
         if (!strcmp(cmd, "analyze"))

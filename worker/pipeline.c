@@ -72,6 +72,11 @@ void pipeline_free(struct pipeline *pl)
         free(pl);
 }
 
+void pipeline_set_warm(struct pipeline *pl, int warm)
+{
+        pl->pc.warm = warm;
+}
+
 const struct pipeline_stats *pipeline_stats(const struct pipeline *pl)
 {
         return &pl->stats;
@@ -145,12 +150,14 @@ static int batch_analyze(struct pipeline *pl, struct batch *b, struct item *item
                 struct item *it = &items[i];
 
                 pl->stats.bytes += it->len;
-                if (article_parse(it->buf, it->len, it->ts_ms, &pl->pc.art_limits, &it->art,
-                                  &it->err, it->errstr, sizeof(it->errstr)) == -1) {
+                if (!it->art && article_parse(it->buf, it->len, it->ts_ms,
+                                              &pl->pc.art_limits, &it->art, &it->err,
+                                              it->errstr, sizeof(it->errstr)) == -1) {
                         it->result = ITEM_BAD;
                         continue;
                 }
-                if (analyze_article(pl->lx, &pl->pc.an_limits, it->art, &b->stmts[i]) == -1)
+                if (analyze_article(pl->lx, &pl->pc.an_limits, it->art, &b->stmts[i]) ==
+                    -1)
                         return -1;
                 b->keys[i] = calloc(b->stmts[i].n ? b->stmts[i].n : 1, KEY_MAX);
                 if (!b->keys[i])
@@ -258,14 +265,55 @@ static int seen_before(struct item *items, size_t i)
         return 0;
 }
 
+static const char *against_id(const struct alert *a)
+{
+        return json_string_value(
+                json_object_get(json_object_get(json_object_get(a->doc, "against"), "article"),
+                                "id"));
+}
+
+/* One alert per article, kind, proposition and earlier article: when
+ * several sentences of an article deny the same claim, the editor gets the
+ * strongest one (the first on ties), not one alert per sentence.
+ * alerts [from, al->n) came from this article; keyof[k] is the proposition
+ * key of alert from + k. */
+static void dedup_alerts(struct alert_list *al, size_t from, const char **keyof)
+{
+        size_t i, j, out = from;
+
+        for (i = from; i < al->n; i++) {
+                int keep = 1;
+
+                for (j = from; j < al->n && keep; j++) {
+                        const struct alert *a = &al->v[i], *b = &al->v[j];
+
+                        if (i == j || a->kind != b->kind ||
+                            strcmp(keyof[i - from], keyof[j - from]) ||
+                            strcmp(against_id(a), against_id(b)))
+                                continue;
+                        if (b->confidence > a->confidence ||
+                            (b->confidence == a->confidence && j < i))
+                                keep = 0;
+                }
+                if (!keep) {
+                        json_decref(al->v[i].doc);
+                        continue;
+                }
+                keyof[out - from] = keyof[i - from];
+                al->v[out++] = al->v[i];
+        }
+        al->n = out;
+}
+
 /* Matches the statements of item i against their candidates. */
 static int match_item(struct pipeline *pl, struct batch *b, struct item *it, size_t i,
                       int64_t now)
 {
         struct stmt_list *sl = &b->stmts[i];
         json_t *ref = article_ref_json(it->art);
+        size_t j, k, cap = 0, first = b->alerts.n, nkeyof = 0;
+        const char **keyof = NULL;
         struct cand *cv = NULL;
-        size_t j, k, cap = 0;
         int rc = -1;
 
         if (!ref)
@@ -273,6 +321,7 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
         for (j = 0; j < sl->n; j++) {
                 struct keyslot *ks;
                 size_t nc = 0, before = b->alerts.n;
+
                 int added;
 
                 if (!b->keys[i][j][0])
@@ -287,8 +336,8 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                 /* Earlier news (not an earlier try at this same article),
                  * then the article's own other statements of the key. */
                 for (k = 0; k < ks->n; k++) {
-                        const char *aid = json_string_value(
-                                json_object_get(ks->v[k].article, "id"));
+                        const char *aid =
+                            json_string_value(json_object_get(ks->v[k].article, "id"));
 
                         if (aid && strcmp(aid, it->art->id) != 0)
                                 cv[nc++] = ks->v[k];
@@ -306,10 +355,21 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                                    &b->alerts);
                 if (added < 0)
                         goto done;
-                it->n_alerts += b->alerts.n - before;
+                if (b->alerts.n > before) {
+                        const char **kv = realloc(keyof, (b->alerts.n - first) * sizeof(*kv));
+
+                        if (!kv)
+                                goto done;
+                        keyof = kv;
+                        while (nkeyof < b->alerts.n - first)
+                                keyof[nkeyof++] = b->keys[i][j];
+                }
         }
+        dedup_alerts(&b->alerts, first, keyof);
+        it->n_alerts = b->alerts.n - first;
         rc = 0;
 done:
+        free(keyof);
         free(cv);
         json_decref(ref);
         return rc;
@@ -365,8 +425,8 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                         if (!b->keys[i][j][0])
                                 continue;
                         rec = cand_record(items[i].art, &b->stmts[i].v[j], (int)j);
-                        recs[nr].json = rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS)
-                                            : NULL;
+                        recs[nr].json =
+                            rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
                         json_decref(rec);
                         if (!recs[nr].json)
                                 goto done;
@@ -394,8 +454,8 @@ static int batch_publish(struct pipeline *pl, struct batch *b, char *errstr,
 
         for (k = 0; k < pl->n_sinks; k++) {
                 for (i = 0; i < b->alerts.n; i++) {
-                        if (sink_publish(pl->sinks[k], &b->alerts.v[i], errstr, errstr_size) ==
-                            -1) {
+                        if (sink_publish(pl->sinks[k], &b->alerts.v[i], errstr,
+                                         errstr_size) == -1) {
                                 pl->stats.sink_errors++;
                                 return -1;
                         }
@@ -424,9 +484,9 @@ static int batch_mark(struct pipeline *pl, struct batch *b, struct item *items, 
                 for (i = 0; i < b->alerts.n; i++)
                         aids[i] = b->alerts.v[i].id;
                 pl->stats.store_calls++;
-                rc = (na || b->alerts.n)
-                             ? store_mark(pl->st, ids, na, aids, b->alerts.n, errstr, errstr_size)
-                             : 0;
+                rc = (na || b->alerts.n) ? store_mark(pl->st, ids, na, aids, b->alerts.n,
+                                                      errstr, errstr_size)
+                                         : 0;
                 if (rc == -1)
                         pl->stats.store_errors++;
         }
@@ -435,7 +495,8 @@ static int batch_mark(struct pipeline *pl, struct batch *b, struct item *items, 
         return rc;
 }
 
-static void batch_count(struct pipeline *pl, struct batch *b, struct item *items, size_t n)
+static void batch_count(struct pipeline *pl, struct batch *b, struct item *items,
+                        size_t n)
 {
         size_t i;
 
@@ -469,7 +530,6 @@ int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errs
         snprintf(errstr, errstr_size, "out of memory");
         for (i = 0; i < n; i++) {
                 items[i].result = ITEM_PENDING;
-                items[i].art = NULL;
                 items[i].n_stmts = items[i].n_alerts = 0;
         }
         if (batch_analyze(pl, &b, items, n) == -1 ||

@@ -29,11 +29,13 @@ struct item {
         const char *buf;
         size_t len;
         int64_t ts_ms; /* message timestamp, fallback for published_at; 0 none */
+        /* in, optional: an article the caller parsed already (the pipeline
+         * then skips parsing and owns it); NULL otherwise */
+        struct article *art;
         /* out */
         enum item_result result;
         enum article_err err;
         char errstr[256];
-        struct article *art; /* owned by the pipeline until pipeline_batch_clear */
         size_t n_stmts, n_alerts;
 };
 
@@ -74,5 +76,8 @@ int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errs
 void pipeline_batch_clear(struct item *items, size_t n);
 
 const struct pipeline_stats *pipeline_stats(const struct pipeline *pl);
+
+/* Switches warm-up mode: statements are stored, no alerts are raised. */
+void pipeline_set_warm(struct pipeline *pl, int warm);
 
 #endif

@@ -1,4 +1,11 @@
-/* replay.c - `claimwatch replay` (see replay.h). */
+/* replay.c - `claimwatch replay` (see replay.h).
+ *
+ * Three steps: collect the articles (a file, or every partition of a topic
+ * read directly without a consumer group), keeping those whose
+ * published_at falls in [warm_from or from, to); sort them by published_at
+ * (stable), so "earlier" means earlier in the news, not in the log; run
+ * them through the pipeline in batches — warm-up articles only fill the
+ * store — into an isolated store.  A report goes to stderr. */
 #include "replay.h"
 
 #include <errno.h>
@@ -7,80 +14,78 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kafka.h"
 #include "lexicon.h"
 #include "log.h"
 #include "pipeline.h"
+#include "report.h"
 #include "sink.h"
 #include "store.h"
 
-/* A batch of input messages with their own copies of the bytes. */
-struct rbatch {
-        struct item *items;
-        char **bufs;
-        size_t n, cap;
+/* One collected article and where it came from. */
+struct entry {
+        struct article *art;
+        size_t no;  /* input order, for a stable sort */
+        size_t len; /* input bytes */
 };
 
-static int rbatch_add(struct rbatch *rb, const char *buf, size_t len, int64_t ts)
+struct collect {
+        struct entry *v;
+        size_t n, cap;
+        const struct replay_opts *ro;
+        struct article_limits lim;
+        struct report_counts counts;
+};
+
+static void collect_free(struct collect *co)
 {
-        char *copy;
+        size_t i;
 
-        if (rb->n == rb->cap) {
-                size_t cap = rb->cap ? rb->cap * 2 : 64;
-                struct item *it = realloc(rb->items, cap * sizeof(*it));
-                char **bv;
+        for (i = 0; i < co->n; i++)
+                article_free(co->v[i].art);
+        free(co->v);
+}
 
-                if (!it)
-                        return -1;
-                rb->items = it;
-                if (!(bv = realloc(rb->bufs, cap * sizeof(*bv))))
-                        return -1;
-                rb->bufs = bv;
-                rb->cap = cap;
+/* Parses one input and keeps it when it falls in the window. what/where
+ * name it in a rejection message. */
+static int collect_one(struct collect *co, const char *buf, size_t len, int64_t ts,
+                       const char *where)
+{
+        const struct replay_opts *ro = co->ro;
+        int64_t lo = ro->warm_from_ms ? ro->warm_from_ms : ro->from_ms;
+        struct article *art = NULL;
+        enum article_err err;
+        char errstr[256];
+
+        if (article_parse(buf, len, ts, &co->lim, &art, &err, errstr, sizeof(errstr)) ==
+            -1) {
+                log_warn("replay", "%s rejected: %s", where, errstr);
+                co->counts.rejected++;
+                return 0;
         }
-        if (!(copy = malloc(len + 1)))
-                return -1;
-        memcpy(copy, buf, len);
-        copy[len] = '\0';
-        memset(&rb->items[rb->n], 0, sizeof(rb->items[rb->n]));
-        rb->items[rb->n].buf = copy;
-        rb->items[rb->n].len = len;
-        rb->items[rb->n].ts_ms = ts;
-        rb->bufs[rb->n++] = copy;
-        return 0;
-}
+        if ((lo && art->published_ms < lo) ||
+            (ro->to_ms && art->published_ms >= ro->to_ms)) {
+                co->counts.outside++;
+                article_free(art);
+                return 0;
+        }
+        if (co->n == co->cap) {
+                size_t cap = co->cap ? co->cap * 2 : 256;
+                struct entry *v = realloc(co->v, cap * sizeof(*v));
 
-static void rbatch_reset(struct rbatch *rb)
-{
-        size_t i;
-
-        pipeline_batch_clear(rb->items, rb->n);
-        for (i = 0; i < rb->n; i++)
-                free(rb->bufs[i]);
-        rb->n = 0;
-}
-
-static void rbatch_free(struct rbatch *rb)
-{
-        rbatch_reset(rb);
-        free(rb->items);
-        free(rb->bufs);
-}
-
-/* Runs a batch; reports rejected inputs. first_no numbers them. */
-static int rbatch_run(struct pipeline *pl, struct rbatch *rb, size_t first_no,
-                      const char *what, char *errstr, size_t errstr_size)
-{
-        size_t i;
-
-        if (pipeline_batch(pl, rb->items, rb->n, errstr, errstr_size) == -1)
-                return -1;
-        for (i = 0; i < rb->n; i++)
-                if (rb->items[i].result == ITEM_BAD)
-                        log_warn("replay", "%s %zu rejected: %s", what, first_no + i,
-                                 rb->items[i].errstr);
-        rbatch_reset(rb);
+                if (!v) {
+                        article_free(art);
+                        return -1;
+                }
+                co->v = v;
+                co->cap = cap;
+        }
+        co->v[co->n].art = art;
+        co->v[co->n].len = len;
+        co->v[co->n].no = co->n;
+        co->n++;
         return 0;
 }
 
@@ -109,139 +114,178 @@ static char *slurp(FILE *fp, size_t *lenp)
 
 /* JSON lines, one article each; or, when the input does not start with
  * '{', the whole input is one (dateline text) article. */
-static int replay_file(struct pipeline *pl, const struct config *cfg, FILE *fp,
-                       char *errstr, size_t errstr_size)
+static int collect_file(struct collect *co, FILE *fp, char *errstr, size_t errstr_size)
 {
-        struct rbatch rb = {0};
-        size_t len, lineno = 0, first = 1;
-        char *data = slurp(fp, &len), *p, *end;
-        int rc = -1;
+        size_t len, lineno = 0;
+        char *data = slurp(fp, &len), *p, *end, where[48];
+        int rc = 0;
 
         if (!data) {
                 snprintf(errstr, errstr_size, "out of memory reading input");
                 return -1;
         }
-        p = data + strspn(data, " \t\r\n\xEF\xBB\xBF");
+        p = data + strspn(data, " \t\r\n");
+        if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+                p += 3;
         if (*p != '{') {
-                rc = rbatch_add(&rb, data, len, 0) == -1
-                             ? -1
-                             : rbatch_run(pl, &rb, 1, "input", errstr, errstr_size);
-                goto done;
+                rc = collect_one(co, data, len, 0, "input");
+                free(data);
+                return rc;
         }
-        for (p = data; p < data + len; p = end + 1) {
+        for (p = data; rc == 0 && p < data + len; p = end + 1) {
                 end = memchr(p, '\n', (size_t)(data + len - p));
                 if (!end)
                         end = data + len;
                 lineno++;
                 if (strspn(p, " \t\r") >= (size_t)(end - p))
                         continue; /* blank line */
-                if (rb.n == 0)
-                        first = lineno;
-                if (rbatch_add(&rb, p, (size_t)(end - p), 0) == -1)
-                        goto done;
-                if (rb.n >= (size_t)cfg->batch_size &&
-                    rbatch_run(pl, &rb, first, "line", errstr, errstr_size) == -1)
-                        goto done;
+                snprintf(where, sizeof(where), "line %zu", lineno);
+                rc = collect_one(co, p, (size_t)(end - p), 0, where);
         }
-        rc = rb.n ? rbatch_run(pl, &rb, first, "line", errstr, errstr_size) : 0;
-done:
-        rbatch_free(&rb);
         free(data);
+        if (rc == -1)
+                snprintf(errstr, errstr_size, "out of memory reading input");
         return rc;
 }
 
-/* Reads every partition of topic from the beginning to its end (no
- * consumer-group commits), keeping messages whose timestamp lies in
- * [from, to).  The mock broker answers timestamp lookups with -1, so the
- * window is applied by scanning. */
-static int replay_topic(struct pipeline *pl, const struct config *cfg,
-                        const struct replay_opts *ro, char *errstr, size_t errstr_size)
+/* Start offsets: the first offset at or after the window's start where the
+ * broker answers timestamp lookups, else the beginning (the mock broker
+ * answers -1, so the window is then applied by scanning). */
+static void start_offsets(rd_kafka_t *rk, rd_kafka_topic_partition_list_t *parts,
+                          int64_t lo)
+{
+        rd_kafka_topic_partition_list_t *q;
+        int i;
+
+        for (i = 0; i < parts->cnt; i++)
+                parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+        if (!lo)
+                return;
+        q = rd_kafka_topic_partition_list_copy(parts);
+        for (i = 0; i < q->cnt; i++)
+                q->elems[i].offset = lo;
+        if (rd_kafka_offsets_for_times(rk, q, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+                for (i = 0; i < q->cnt; i++)
+                        if (q->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                            q->elems[i].offset >= 0)
+                                parts->elems[i].offset = q->elems[i].offset;
+        }
+        rd_kafka_topic_partition_list_destroy(q);
+}
+
+static rd_kafka_t *replay_consumer(const struct config *cfg, char *errstr,
+                                   size_t errstr_size)
 {
         rd_kafka_conf_t *conf = kafka_conf_new(cfg, errstr, errstr_size);
-        rd_kafka_topic_partition_list_t *parts = NULL;
-        const struct rd_kafka_metadata *md = NULL;
-        rd_kafka_topic_t *rkt = NULL;
-        struct rbatch rb = {0};
-        rd_kafka_t *rk = NULL;
         char kerr[512];
-        int i, eofs = 0, nparts = 0, rc = -1;
-        size_t seen = 0;
+        rd_kafka_t *rk;
 
         if (!conf)
-                return -1;
+                return NULL;
+        /* A group id is required by the client, but nothing is ever
+         * committed: partitions are assigned, not subscribed. */
         rd_kafka_conf_set(conf, "group.id", "claimwatch-replay", NULL, 0);
         rd_kafka_conf_set(conf, "enable.auto.commit", "false", NULL, 0);
+        rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", NULL, 0);
         rd_kafka_conf_set(conf, "enable.partition.eof", "true", NULL, 0);
         if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr)))) {
                 rd_kafka_conf_destroy(conf);
                 snprintf(errstr, errstr_size, "kafka: %s", kerr);
-                return -1;
+                return NULL;
         }
-        conf = NULL; /* now owned by rk */
+        rd_kafka_poll_set_consumer(rk);
+        return rk;
+}
+
+/* Reads every partition of the topic to its end, or, where message
+ * timestamps pass --to, stops that partition there. */
+static int collect_topic(struct collect *co, const struct config *cfg, char *errstr,
+                         size_t errstr_size)
+{
+        const struct replay_opts *ro = co->ro;
+        rd_kafka_t *rk = replay_consumer(cfg, errstr, errstr_size);
+        rd_kafka_topic_partition_list_t *parts = NULL;
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_topic_t *rkt = NULL;
+        int i, done = 0, nparts, rc = -1;
+        char *stopped = NULL, where[160];
+
+        if (!rk)
+                return -1;
         rkt = rd_kafka_topic_new(rk, ro->topic, NULL);
         if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-            md->topic_cnt != 1 || md->topics[0].err) {
+            md->topic_cnt != 1 || md->topics[0].err || md->topics[0].partition_cnt == 0) {
                 snprintf(errstr, errstr_size, "topic %s: no metadata (does it exist?)",
                          ro->topic);
                 goto done;
         }
         nparts = md->topics[0].partition_cnt;
         parts = rd_kafka_topic_partition_list_new(nparts);
+        stopped = calloc((size_t)nparts, 1);
         for (i = 0; i < nparts; i++)
                 rd_kafka_topic_partition_list_add(parts, ro->topic,
-                                                  md->topics[0].partitions[i].id)
-                        ->offset = RD_KAFKA_OFFSET_BEGINNING;
-        rd_kafka_poll_set_consumer(rk);
-        if (rd_kafka_assign(rk, parts)) {
+                                                  md->topics[0].partitions[i].id);
+        start_offsets(rk, parts, ro->warm_from_ms ? ro->warm_from_ms : ro->from_ms);
+        if (!stopped || rd_kafka_assign(rk, parts)) {
                 snprintf(errstr, errstr_size, "topic %s: cannot assign partitions",
                          ro->topic);
                 goto done;
         }
-        while (eofs < nparts) {
+        while (done < nparts) {
                 rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 1000);
-                rd_kafka_timestamp_type_t tstype;
                 int64_t ts;
+                int p;
 
                 if (!m)
                         continue;
-                if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                        eofs++;
+                p = m->partition >= 0 && m->partition < nparts ? m->partition : 0;
+                ts = rd_kafka_message_timestamp(m, NULL);
+                if (stopped[p]) {
+                        /* already past the window */
+                } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                        stopped[p] = 1;
+                        done++;
                 } else if (m->err) {
                         log_warn("replay", "%s", rd_kafka_message_errstr(m));
+                } else if (ro->to_ms && ts >= ro->to_ms) {
+                        stopped[p] = 1;
+                        done++;
                 } else {
-                        ts = rd_kafka_message_timestamp(m, &tstype);
-                        if ((!ro->from_ms || ts >= ro->from_ms) &&
-                            (!ro->to_ms || ts < ro->to_ms)) {
-                                seen++;
-                                if (rbatch_add(&rb, m->payload ? m->payload : "", m->len,
-                                               ts) == -1) {
-                                        rd_kafka_message_destroy(m);
-                                        goto done;
-                                }
+                        snprintf(where, sizeof(where), "%s [%d] @%lld", ro->topic, p,
+                                 (long long)m->offset);
+                        if (collect_one(co, m->payload ? m->payload : "", m->len,
+                                        ts > 0 ? ts : 0, where) == -1) {
+                                rd_kafka_message_destroy(m);
+                                snprintf(errstr, errstr_size, "out of memory");
+                                goto done;
                         }
                 }
                 rd_kafka_message_destroy(m);
-                if (rb.n >= (size_t)cfg->batch_size &&
-                    rbatch_run(pl, &rb, seen - rb.n + 1, "message", errstr, errstr_size) == -1)
-                        goto done;
         }
-        rc = rb.n ? rbatch_run(pl, &rb, seen - rb.n + 1, "message", errstr, errstr_size) : 0;
+        rc = 0;
 done:
-        rbatch_free(&rb);
+        free(stopped);
         if (parts)
                 rd_kafka_topic_partition_list_destroy(parts);
         if (md)
                 rd_kafka_metadata_destroy(md);
         if (rkt)
                 rd_kafka_topic_destroy(rkt);
-        if (rk) {
-                rd_kafka_consumer_close(rk);
-                rd_kafka_destroy(rk);
-        }
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
         return rc;
 }
 
-static double now_s(void)
+static int cmp_entry(const void *a, const void *b)
+{
+        const struct entry *x = a, *y = b;
+
+        if (x->art->published_ms != y->art->published_ms)
+                return x->art->published_ms < y->art->published_ms ? -1 : 1;
+        return x->no < y->no ? -1 : x->no > y->no;
+}
+
+static double mono_s(void)
 {
         struct timespec ts;
 
@@ -249,83 +293,176 @@ static double now_s(void)
         return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void summary(const struct pipeline_stats *ps, double secs)
+static void progress(size_t done, size_t total, double t0, int final)
 {
-        fprintf(stderr,
-                "replay: %llu articles, %llu rejected, %llu duplicates, %llu statements, "
-                "%llu alerts (%llu denial, %llu contradiction; %llu alert, %llu review) "
-                "in %.2fs, %.0f articles/s\n",
-                (unsigned long long)ps->articles, (unsigned long long)ps->bad,
-                (unsigned long long)ps->duplicates, (unsigned long long)ps->statements,
-                (unsigned long long)ps->alerts, (unsigned long long)ps->by_kind[0],
-                (unsigned long long)ps->by_kind[1], (unsigned long long)ps->by_level[1],
-                (unsigned long long)ps->by_level[0], secs,
-                secs > 0 ? (double)ps->articles / secs : 0.0);
+        double el = mono_s() - t0, rate = el > 0 ? done / el : 0;
+
+        fprintf(stderr, "\rreplay: %zu/%zu articles, %.0f/s, ETA %.0fs   %s", done, total,
+                rate, rate > 0 ? (total - done) / rate : 0.0, final ? "\n" : "");
+        fflush(stderr);
+}
+
+/* Runs the sorted entries in batches; a batch never mixes warm-up and
+ * window articles. The pipeline takes over each article. */
+static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_size,
+                       int show_progress, char *errstr, size_t errstr_size)
+{
+        struct item *items = calloc(batch_size, sizeof(*items));
+        double t0 = mono_s(), last = 0;
+        size_t i = 0, n, k;
+        int rc = 0;
+
+        if (!items) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        while (rc == 0 && i < co->n) {
+                int warm =
+                    co->ro->from_ms && co->v[i].art->published_ms < co->ro->from_ms;
+
+                for (n = 0; n < batch_size && i + n < co->n; n++) {
+                        struct entry *e = &co->v[i + n];
+
+                        if (n > 0 && warm != (co->ro->from_ms &&
+                                              e->art->published_ms < co->ro->from_ms))
+                                break;
+                        memset(&items[n], 0, sizeof(items[n]));
+                        items[n].art = e->art;
+                        items[n].len = e->len;
+                        e->art = NULL; /* now owned by the pipeline */
+                }
+                pipeline_set_warm(pl, warm);
+                rc = pipeline_batch(pl, items, n, errstr, errstr_size);
+                if (warm)
+                        for (k = 0; k < n; k++)
+                                co->counts.warm += items[k].result == ITEM_OK;
+                pipeline_batch_clear(items, n);
+                i += n;
+                if (show_progress && mono_s() - last > 0.5) {
+                        progress(i, co->n, t0, 0);
+                        last = mono_s();
+                }
+        }
+        if (show_progress)
+                progress(i, co->n, t0, 1);
+        free(items);
+        return rc;
+}
+
+/* The pieces a replay owns; freed in reverse order of making. */
+struct replay {
+        struct lexicon *lx;
+        struct store *st;
+        struct sink *out, *watch;
+        struct report *rp;
+        struct pipeline *pl;
+        FILE *in, *rfp;
+        char ns[64];
+};
+
+static void replay_close(struct replay *r)
+{
+        pipeline_free(r->pl);
+        sink_free(r->watch);
+        sink_free(r->out);
+        report_free(r->rp);
+        store_free(r->st);
+        lexicon_free(r->lx);
+        if (r->in && r->in != stdin)
+                fclose(r->in);
+        if (r->rfp && r->rfp != stderr)
+                fclose(r->rfp);
+}
+
+static int replay_open(struct replay *r, const struct config *cfg,
+                       const struct replay_opts *ro, char *errstr, size_t errstr_size)
+{
+        const char *dir = cfg->lexicon_dir[0] ? cfg->lexicon_dir : lexicon_default_dir();
+        struct pipeline_conf pc = {
+            .art_limits = {.max_bytes = (size_t)cfg->max_article_bytes},
+            .an_limits = {.max_sentences = (size_t)cfg->max_sentences,
+                          .max_statements = (size_t)cfg->max_statements},
+            .match = {.review_threshold = cfg->review_threshold,
+                      .alert_threshold = cfg->alert_threshold},
+            .max_candidates = (size_t)cfg->max_candidates,
+        };
+        struct store_opts so = {.ttl_s = cfg->ttl_days * 86400,
+                                .timeout_ms = (int)cfg->redis_timeout_ms};
+
+        if (ro->input) {
+                r->in = strcmp(ro->input, "-") == 0 ? stdin : fopen(ro->input, "rb");
+                if (!r->in) {
+                        snprintf(errstr, errstr_size, "%s: %s", ro->input,
+                                 strerror(errno));
+                        return -2;
+                }
+        }
+        if (ro->report && strcmp(ro->report, "text") && strcmp(ro->report, "json") &&
+            strcmp(ro->report, "md")) {
+                snprintf(errstr, errstr_size, "--report: \"%s\" is not text, json or md",
+                         ro->report);
+                return -2;
+        }
+        r->rfp = ro->report_file ? fopen(ro->report_file, "w") : stderr;
+        if (!r->rfp) {
+                snprintf(errstr, errstr_size, "%s: %s", ro->report_file, strerror(errno));
+                return -2;
+        }
+        if (!(r->rp = report_new()))
+                return -1;
+        if (ro->labels &&
+            report_load_labels(r->rp, ro->labels, errstr, errstr_size) == -1)
+                return -2;
+        if (!(r->lx = lexicon_load(dir, errstr, errstr_size)))
+                return -2;
+        snprintf(r->ns, sizeof(r->ns), "replay-%lld-%ld:", (long long)time(NULL),
+                 (long)getpid());
+        so.ns = ro->ns ? ro->ns : r->ns;
+        r->st = ro->redis ? store_redis_new(ro->redis, &so, errstr, errstr_size)
+                          : store_mem_new(&so);
+        if (!r->st)
+                return -1;
+        if (!(r->out = sink_file_new(ro->output, errstr, errstr_size)))
+                return -2;
+        if (!(r->watch = report_sink_new(r->rp, r->out)) ||
+            !(r->pl = pipeline_new(&pc, r->lx, r->st, &r->watch, 1))) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        return 0;
 }
 
 int replay_run(const struct config *cfg, const struct replay_opts *ro, char *errstr,
                size_t errstr_size)
 {
-        const char *dir = cfg->lexicon_dir[0] ? cfg->lexicon_dir : lexicon_default_dir();
-        struct pipeline_conf pc = {
-                .art_limits = {.max_bytes = (size_t)cfg->max_article_bytes},
-                .an_limits = {.max_sentences = (size_t)cfg->max_sentences,
-                              .max_statements = (size_t)cfg->max_statements},
-                .match = {.review_threshold = cfg->review_threshold,
-                          .alert_threshold = cfg->alert_threshold},
-                .max_candidates = (size_t)cfg->max_candidates,
-        };
-        struct store_opts so = {.ttl_s = cfg->ttl_days * 86400,
-                                .timeout_ms = (int)cfg->redis_timeout_ms};
-        struct lexicon *lx = NULL;
-        struct store *st = NULL;
-        struct sink *sk = NULL;
-        struct pipeline *pl = NULL;
-        FILE *in = NULL;
-        char ns[64];
-        double t0 = now_s();
-        int rc = -1;
+        struct collect co = {.ro = ro,
+                             .lim = {.max_bytes = (size_t)cfg->max_article_bytes}};
+        struct replay r = {0};
+        double t0 = mono_s();
+        int rc;
 
-        if (ro->input) {
-                in = strcmp(ro->input, "-") == 0 ? stdin : fopen(ro->input, "rb");
-                if (!in) {
-                        snprintf(errstr, errstr_size, "%s: %s", ro->input, strerror(errno));
-                        return -2;
-                }
+        rc = replay_open(&r, cfg, ro, errstr, errstr_size);
+        if (rc == 0)
+                rc = r.in ? collect_file(&co, r.in, errstr, errstr_size)
+                          : collect_topic(&co, cfg, errstr, errstr_size);
+        if (rc == 0) {
+                qsort(co.v, co.n, sizeof(*co.v), cmp_entry);
+                rc = run_entries(r.pl, &co, (size_t)cfg->batch_size,
+                                 !ro->quiet && isatty(STDERR_FILENO) && co.n > 1000,
+                                 errstr, errstr_size);
         }
-        if (!(lx = lexicon_load(dir, errstr, errstr_size)))
-                goto done;
-        snprintf(ns, sizeof(ns), "replay-%lld:", (long long)time(NULL));
-        so.ns = ro->ns ? ro->ns : ns;
-        if (ro->redis) {
-                if (!(st = store_redis_new(ro->redis, &so, errstr, errstr_size)))
-                        goto done;
-        } else if (!(st = store_mem_new(&so))) {
-                snprintf(errstr, errstr_size, "out of memory");
-                goto done;
+        if (rc == 0 && !ro->quiet) {
+                co.counts.seconds = mono_s() - t0;
+                report_write(r.rp, pipeline_stats(r.pl), &co.counts, ro->report, r.rfp);
         }
-        if (!(sk = sink_file_new(ro->output, errstr, errstr_size)))
-                goto done;
-        if (!(pl = pipeline_new(&pc, lx, st, &sk, 1))) {
-                snprintf(errstr, errstr_size, "out of memory");
-                goto done;
-        }
-        rc = in ? replay_file(pl, cfg, in, errstr, errstr_size)
-                : replay_topic(pl, cfg, ro, errstr, errstr_size);
-        if (!ro->quiet)
-                summary(pipeline_stats(pl), now_s() - t0);
-        if (ro->redis && !ro->keep) {
+        if (r.st && ro->redis && !ro->keep) {
                 char e2[256];
 
-                if (store_redis_drop_namespace(st, e2, sizeof(e2)) == -1)
-                        log_warn("replay", "could not drop namespace %s: %s", so.ns, e2);
+                if (store_redis_drop_namespace(r.st, e2, sizeof(e2)) == -1)
+                        log_warn("replay", "could not drop namespace %s: %s",
+                                 ro->ns ? ro->ns : r.ns, e2);
         }
-done:
-        pipeline_free(pl);
-        sink_free(sk);
-        store_free(st);
-        lexicon_free(lx);
-        if (in && in != stdin)
-                fclose(in);
+        collect_free(&co);
+        replay_close(&r);
         return rc;
 }

@@ -18,8 +18,12 @@ struct replay_opts {
         const char *ns;      /* namespace; NULL: "replay-<time>:" */
         int keep;            /* keep the replay namespace afterwards */
         const char *topic;   /* with brokers from cfg */
-        int64_t from_ms, to_ms; /* window; 0: open */
-        int quiet;           /* no summary */
+        int64_t from_ms, to_ms; /* window on published_at; 0: open */
+        int64_t warm_from_ms;   /* store (no alerts) articles in [warm_from, from) */
+        const char *labels;     /* labels file (JSON lines) to score alerts against */
+        const char *report;     /* "text" (default), "json" or "md" */
+        const char *report_file; /* NULL: stderr */
+        int quiet;           /* no report, no progress */
 };
 
 /* Runs the replay. Returns 0, or -1 with a message (1 = runtime error).

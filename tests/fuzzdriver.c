@@ -1,4 +1,4 @@
-/* fuzz_driver.c - runs a libFuzzer target over every file in the corpus
+/* fuzzdriver.c - runs a libFuzzer target over every file in the corpus
  * directories given on the command line, so plain builds (and the ASan
  * build) exercise each fuzz target on its seeds and past crashes. */
 #include <dirent.h>
