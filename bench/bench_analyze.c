@@ -90,8 +90,9 @@ static char *slurp(const char *path, size_t *len)
 
         if (!fp)
                 return NULL;
-        if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-            (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, fp) == (size_t)n) {
+        if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 &&
+            fseek(fp, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
+            fread(buf, 1, (size_t)n, fp) == (size_t)n) {
                 buf[n] = '\0';
                 *len = (size_t)n;
         } else {
@@ -124,7 +125,8 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_analyze: cannot read %s\n", path);
                 return 2;
         }
-        if ((strstr(path, ".csv") ? parse_csv(buf, len, &b) : push(&b, buf, len)) < 0 || !b.n) {
+        if ((strstr(path, ".csv") ? parse_csv(buf, len, &b) : push(&b, buf, len)) < 0 ||
+            !b.n) {
                 fprintf(stderr, "bench_analyze: no article text in %s\n", path);
                 return 2;
         }
@@ -142,6 +144,8 @@ int main(int argc, char **argv)
                         memset(&art, 0, sizeof(art));
                         art.id = (char *)"bench";
                         art.source = (char *)"Bench";
+                        art.title = (char *)"";
+                        art.body = b.v[i];
                         art.text = b.v[i];
                         art.text_len = strlen(b.v[i]);
                         if (analyze_article(lx, &lim, &art, &sl) != 0)
@@ -155,7 +159,8 @@ int main(int argc, char **argv)
         } while (t < secs);
         printf("bench_analyze: %zu articles x %zu rounds, %.1f MB in %.2f s: %.1f MB/s, "
                "%.1f statements/article\n",
-               b.n, rounds, bytes / 1e6, t, bytes / 1e6 / t, (double)stmts / (b.n * rounds));
+               b.n, rounds, bytes / 1e6, t, bytes / 1e6 / t,
+               (double)stmts / (b.n * rounds));
         for (i = 0; i < b.n; i++)
                 free(b.v[i]);
         free(b.v);

@@ -1038,7 +1038,8 @@ static int add_stmt(struct ctx *cx, const struct analyze_limits *lim, size_t s0,
  * first.  A headline with a denial, negation or falsity cue denies its
  * claim; match.c asks for at least two shared content words before it
  * calls one headline a denial of another. */
-#define CLAIM_TERMS 3
+#define CLAIM_TERMS  5
+#define HEADLINE_MAX 400 /* bytes: longer body-less text is no headline */
 
 /* Keeps the CLAIM_TERMS rarest distinct terms seen so far. */
 static void keep_rarest(char terms[][TEXT_NORM_MAX], unsigned *freq, size_t *nterm,
@@ -1085,7 +1086,9 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim, size_t 
                         sub = 1;
                 if (!sub && w && (w->flags & (LX_DENY | LX_FALSE)))
                         deny = 1;
-                if (!sub && w && (w->flags & LX_NEG))
+                /* "in Nevada, not Texas": a contrast, not a denial */
+                if (!sub && w && (w->flags & LX_NEG) &&
+                    !(i > s0 && is_punct(cx, i - 1, ',')))
                         neg = 1;
                 if (w && (w->flags & (LX_HEDGE | LX_HYPO)))
                         hedge = 1;
@@ -1219,7 +1222,8 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         struct text_sent *sv = NULL;
         size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i;
         long ns;
-        int rc = -1, headline_only = !art->body || !art->body[0];
+        int rc = -1, headline_only =
+                         (!art->body || !art->body[0]) && art->text_len <= HEADLINE_MAX;
 
         memset(&cx, 0, sizeof(cx));
         cx.lx = lx;

@@ -290,6 +290,8 @@ static int match_claim(const struct match_conf *mc, const struct article *art,
                 ov = text_overlap(st->text, c->st.text);
                 if (ov < (strcmp(st->prop.theme, "name") == 0 ? 1 : CLAIM_OVERLAP))
                         continue;
+                if (text_shares_negation(st->text, c->st.text))
+                        return 0; /* the negation is part of the topic */
                 return emit(mc, art, st, seq, c, ALERT_DENIAL, "negation",
                             confidence(st, c, ov >= 3 ? 0.8 : 0.7), now_ms, out);
         }

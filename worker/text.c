@@ -572,3 +572,31 @@ int text_overlap(const char *a, const char *b)
                         }
         return n;
 }
+
+static int is_negator(const char *w)
+{
+        return strcmp(w, "not") == 0 || strcmp(w, "n't") == 0 || strcmp(w, "no") == 0 ||
+               strcmp(w, "never") == 0;
+}
+
+int text_shares_negation(const char *a, const char *b)
+{
+        struct text_toks ta = {0}, tb = {0};
+        size_t i, j;
+        int found = 0;
+
+        if (text_tokenize(a, strlen(a), 256, &ta) < 0 ||
+            text_tokenize(b, strlen(b), 256, &tb) < 0)
+                goto out;
+        for (i = 0; i + 1 < ta.n && !found; i++) {
+                if (!is_negator(ta.v[i].norm))
+                        continue;
+                for (j = 0; j + 1 < tb.n && !found; j++)
+                        found = is_negator(tb.v[j].norm) &&
+                                strcmp(ta.v[i + 1].norm, tb.v[j + 1].norm) == 0;
+        }
+out:
+        text_toks_free(&ta);
+        text_toks_free(&tb);
+        return found;
+}

@@ -71,4 +71,8 @@ int text_is_stopword(const char *norm);
  * two texts share; at most 64 words of each are read. */
 int text_overlap(const char *a, const char *b);
 
+/* Whether both texts hold the same negated word ("don't shoot" in a
+ * quoted slogan): a negation they share denies nothing. */
+int text_shares_negation(const char *a, const char *b);
+
 #endif
