@@ -52,8 +52,9 @@
 
 const struct config_def config_defs[] = {
     STR(brokers, "localhost:9092", 0, "Kafka bootstrap servers, HOST:PORT[,...]"),
-    STR(redis_url, "redis://127.0.0.1:6379/0", 0,
-        "Redis URL of the statement store (redis://, rediss://, unix://)"),
+    STR(redis_url, "redis://127.0.0.1:6379/0", 1,
+        "Redis URL of the statement store: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] "
+        "or unix:/PATH (secret: it may hold a password; default redis://127.0.0.1:6379/0)"),
     {"namespace", CONF_STRING, offsetof(struct config, ns), "cw:", 0, 0, 0,
      "prefix of every Redis key"},
     STR(group, "claimwatch", 0, "Kafka consumer group"),
@@ -752,7 +753,7 @@ static int valid_hostport(const char *s)
         const char *colon = strrchr(s, ':');
         int64_t port;
 
-        if (!colon || colon == s)
+        if (!colon) /* ":9464" listens on every interface */
                 return 0;
         return parse_int(colon + 1, &port) == 0 && port >= 0 && port <= 65535;
 }
@@ -794,10 +795,12 @@ static int validate_each(const struct config *cfg, char *errstr, size_t errstr_s
                          cfg->admin);
                 return -1;
         }
-        if (*cfg->redis_url && !strstr(cfg->redis_url, "://")) {
+        if (*cfg->redis_url && strncmp(cfg->redis_url, "redis://", 8) != 0 &&
+            strncmp(cfg->redis_url, "unix:", 5) != 0) {
+                /* the URL may hold a password: never echo it */
                 snprintf(errstr, errstr_size,
-                         "redis_url: \"%s\" is not a URL (redis://HOST:PORT/DB)",
-                         cfg->redis_url);
+                         "redis_url: not a redis://[:PASSWORD@]HOST[:PORT][/DB] or "
+                         "unix:/PATH URL");
                 return -1;
         }
         return 0;

@@ -13,11 +13,19 @@
 #include <time.h>
 
 #include "log.h"
+#include "metrics.h"
 
 #define KEY_MAX 256
 
+/* Metric handles, registered once per process (metrics.c names them). */
+struct pl_metrics {
+        struct metric *ok, *rejected, *duplicate, *statements, *redis_errors;
+        struct metric *alerts[2][2]; /* [kind][level] */
+};
+
 struct pipeline {
         struct pipeline_conf pc;
+        struct pl_metrics m;
         const struct lexicon *lx;
         struct store *st;
         struct sink **sinks;
@@ -50,6 +58,33 @@ static int64_t real_now_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static void metrics_register(struct pl_metrics *m)
+{
+        static const char art_help[] = "Articles consumed, by outcome.";
+        static const char alert_help[] = "Alerts raised, by kind and level.";
+        char labels[64];
+        int k, l;
+
+        m->ok = metrics_counter("claimwatch_articles_total", "result=\"ok\"", art_help);
+        m->rejected =
+                metrics_counter("claimwatch_articles_total", "result=\"rejected\"", art_help);
+        m->duplicate =
+                metrics_counter("claimwatch_articles_total", "result=\"duplicate\"", art_help);
+        m->statements = metrics_counter("claimwatch_statements_total", "",
+                                        "Statements extracted from accepted articles.");
+        m->redis_errors = metrics_counter("claimwatch_redis_errors_total", "",
+                                          "Failed store (Redis) calls.");
+        for (k = 0; k < 2; k++) {
+                for (l = 0; l < 2; l++) {
+                        snprintf(labels, sizeof(labels), "kind=\"%s\",level=\"%s\"",
+                                 alert_kind_name((enum alert_kind)k),
+                                 alert_level_name((enum alert_level)l));
+                        m->alerts[k][l] =
+                                metrics_counter("claimwatch_alerts_total", labels, alert_help);
+                }
+        }
+}
+
 struct pipeline *pipeline_new(const struct pipeline_conf *pc, const struct lexicon *lx,
                               struct store *st, struct sink **sinks, size_t n_sinks)
 {
@@ -57,6 +92,7 @@ struct pipeline *pipeline_new(const struct pipeline_conf *pc, const struct lexic
 
         if (!pl)
                 return NULL;
+        metrics_register(&pl->m);
         pl->pc = *pc;
         if (!pl->pc.now_ms)
                 pl->pc.now_ms = real_now_ms;
@@ -222,6 +258,7 @@ static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items
         pl->stats.store_calls++;
         if (store_lookup(pl->st, &q, errstr, errstr_size) == -1) {
                 pl->stats.store_errors++;
+                metric_add(pl->m.redis_errors, 1);
                 goto done;
         }
         for (i = 0, j = 0; i < n; i++) {
@@ -437,8 +474,10 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
         }
         pl->stats.store_calls++;
         rc = nr ? store_put(pl->st, recs, nr, errstr, errstr_size) : 0;
-        if (rc == -1)
+        if (rc == -1) {
                 pl->stats.store_errors++;
+                metric_add(pl->m.redis_errors, 1);
+        }
 done:
         for (i = 0; i < cap; i++)
                 free((char *)recs[i].json);
@@ -447,25 +486,38 @@ done:
 }
 
 /* Hands every alert to every sink and waits for delivery. */
+static struct metric *delivery_metric(const struct sink *sk, const char *result)
+{
+        char labels[160], name[80];
+
+        metrics_label_escape(name, sizeof(name), sk->ops->kind);
+        snprintf(labels, sizeof(labels), "sink=\"%s\",result=\"%s\"", name, result);
+        return metrics_counter("claimwatch_sink_deliveries_total", labels,
+                               "Alert deliveries attempted, by sink and outcome.");
+}
+
 static int batch_publish(struct pipeline *pl, struct batch *b, char *errstr,
                          size_t errstr_size)
 {
         size_t i, k;
 
+        if (b->alerts.n == 0)
+                return 0;
         for (k = 0; k < pl->n_sinks; k++) {
                 for (i = 0; i < b->alerts.n; i++) {
                         if (sink_publish(pl->sinks[k], &b->alerts.v[i], errstr,
-                                         errstr_size) == -1) {
-                                pl->stats.sink_errors++;
-                                return -1;
-                        }
+                                         errstr_size) == -1)
+                                goto fail;
                 }
-                if (sink_flush(pl->sinks[k], -1, errstr, errstr_size) == -1) {
-                        pl->stats.sink_errors++;
-                        return -1;
-                }
+                if (sink_flush(pl->sinks[k], -1, errstr, errstr_size) == -1)
+                        goto fail;
+                metric_add(delivery_metric(pl->sinks[k], "ok"), b->alerts.n);
         }
         return 0;
+fail:
+        pl->stats.sink_errors++;
+        metric_add(delivery_metric(pl->sinks[k], "error"), b->alerts.n);
+        return -1;
 }
 
 /* Marks processed articles and delivered alerts: one store call. */
@@ -487,8 +539,10 @@ static int batch_mark(struct pipeline *pl, struct batch *b, struct item *items, 
                 rc = (na || b->alerts.n) ? store_mark(pl->st, ids, na, aids, b->alerts.n,
                                                       errstr, errstr_size)
                                          : 0;
-                if (rc == -1)
+                if (rc == -1) {
                         pl->stats.store_errors++;
+                        metric_add(pl->m.redis_errors, 1);
+                }
         }
         free(ids);
         free(aids);
@@ -503,19 +557,24 @@ static void batch_count(struct pipeline *pl, struct batch *b, struct item *items
         for (i = 0; i < n; i++) {
                 if (items[i].result == ITEM_BAD) {
                         pl->stats.bad++;
+                        metric_add(pl->m.rejected, 1);
                 } else if (items[i].result == ITEM_DUPLICATE) {
                         pl->stats.duplicates++;
+                        metric_add(pl->m.duplicate, 1);
                 } else {
                         items[i].result = ITEM_OK;
                         items[i].n_stmts = b->stmts[i].n;
                         pl->stats.articles++;
                         pl->stats.statements += b->stmts[i].n;
+                        metric_add(pl->m.ok, 1);
+                        metric_add(pl->m.statements, b->stmts[i].n);
                 }
         }
         for (i = 0; i < b->alerts.n; i++) {
                 pl->stats.alerts++;
                 pl->stats.by_kind[b->alerts.v[i].kind]++;
                 pl->stats.by_level[b->alerts.v[i].level]++;
+                metric_add(pl->m.alerts[b->alerts.v[i].kind][b->alerts.v[i].level], 1);
         }
 }
 
