@@ -53,10 +53,10 @@ static void file_destroy(struct sink *sk)
 }
 
 static const struct sink_ops file_ops = {
-        .kind = "file",
-        .publish = file_publish,
-        .flush = file_flush,
-        .destroy = file_destroy,
+    .kind = "file",
+    .publish = file_publish,
+    .flush = file_flush,
+    .destroy = file_destroy,
 };
 
 struct sink *sink_file_new(const char *path, char *errstr, size_t errstr_size)
