@@ -85,6 +85,15 @@ const struct config_def config_defs[] = {
         "how long a sink may take to deliver a batch of alerts"),
     DBL(review_threshold, "0.5", 0, 1, "confidence from which an alert is for review"),
     DBL(alert_threshold, "0.7", 0, 1, "confidence from which an alert is pushed (Slack)"),
+    STR(notify_group, "", 0, "consumer group of `claimwatch notify`; empty: GROUP.notify"),
+    INT(http_timeout_ms, "10000", 100, 600000, "timeout of one Slack or webhook request"),
+    INT(http_backoff_ms, "500", 1, 600000, "first retry delay of a Slack or webhook post"),
+    INT(http_backoff_max_ms, "30000", 1, 3600000, "longest retry delay (jittered, doubling)"),
+    INT(http_retry_for_ms, "240000", 0, 86400000,
+        "retry a failing post this long, then park the alert in alerts_dlq_topic"),
+    INT(slack_interval_ms, "1000", 0, 60000, "least time between two posts to one Slack webhook"),
+    INT(notify_pending_ms, "30000", 1000, 3600000,
+        "life of an in-flight delivery marker: after a crash, the wait before a retry"),
     {NULL, CONF_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 
@@ -461,6 +470,27 @@ static int file_kafka_object(struct config *cfg, const char *path, const json_t 
         return 0;
 }
 
+/* "sinks": an array of sink objects, kept as a deep copy; sinks_open()
+ * checks the objects themselves. */
+static int file_sinks(struct config *cfg, const char *path, const json_t *v,
+                      char *errstr, size_t errstr_size)
+{
+        json_t *copy;
+
+        if (!json_is_array(v)) {
+                snprintf(errstr, errstr_size,
+                         "%s: setting \"sinks\" wants an array of sink objects", path);
+                return -1;
+        }
+        if (!(copy = json_deep_copy(v))) {
+                snprintf(errstr, errstr_size, "%s: out of memory", path);
+                return -1;
+        }
+        json_decref(cfg->sinks);
+        cfg->sinks = copy;
+        return 0;
+}
+
 /* Checks a file value's JSON type against row d; text gets the value. */
 static int file_typed(const struct config_def *d, const json_t *v, char *buf, size_t size,
                       const char **text)
@@ -499,6 +529,8 @@ static int file_key(struct config *cfg, const char *path, const char *key,
 
         if (strcmp(key, "kafka") == 0)
                 return file_kafka_object(cfg, path, v, errstr, errstr_size);
+        if (strcmp(key, "sinks") == 0)
+                return file_sinks(cfg, path, v, errstr, errstr_size);
         if (is_kafka_name(key))
                 return file_kafka(cfg, path, key, v, errstr, errstr_size);
         snprintf(what, sizeof(what), "%s: setting \"%s\"", path, key);
@@ -897,7 +929,8 @@ void config_print_help(FILE *fp)
                 "librdkafka property PROP (dots as underscores in the environment)");
         fprintf(fp, "Config file keys are the names above with '_' (\"alerts_topic\"), "
                     "\"kafka\": {\"PROP\": value} or \"kafka.PROP\"; \"NAME_file\" reads "
-                    "a secret from a file.\n");
+                    "a secret from a file; \"sinks\": [{\"type\": \"slack\", ...}] "
+                    "lists alert sinks (README, \"Alert delivery\").\n");
 }
 
 void config_clear(struct config *cfg)
@@ -914,5 +947,6 @@ void config_clear(struct config *cfg)
         for (i = 0; i < 2 * cfg->n_kafka_props; i++)
                 free(cfg->kafka_props[i]);
         free(cfg->kafka_props);
+        json_decref(cfg->sinks);
         memset(cfg, 0, sizeof(*cfg));
 }

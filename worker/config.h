@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct json_t; /* jansson */
+
 struct config {
         char *brokers;
         char *redis_url;
@@ -39,6 +41,17 @@ struct config {
         int64_t delivery_timeout_ms;
         double review_threshold;
         double alert_threshold;
+        /* alert delivery (notify.c, sink_http.c) */
+        char *notify_group;          /* "": group + ".notify" */
+        int64_t http_timeout_ms;     /* one HTTP request */
+        int64_t http_backoff_ms;     /* first retry delay */
+        int64_t http_backoff_max_ms; /* cap of the retry delay */
+        int64_t http_retry_for_ms;   /* give up (DLQ) after retrying this long */
+        int64_t slack_interval_ms;   /* least time between two Slack posts */
+        int64_t notify_pending_ms;   /* life of an in-flight delivery marker */
+        /* the config file's "sinks" array, a deep copy validated by
+         * sinks_open() (sinks.h); NULL when the file has none */
+        struct json_t *sinks;
         /* kafka.* pass-through, name/value pairs in order of precedence */
         char **kafka_props;
         size_t n_kafka_props;
