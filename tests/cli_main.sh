@@ -78,5 +78,34 @@ expect 0 "rejected" -- "$bin" replay --input "$tmp/mixed.jsonl"
 expect 0 "" -- "$bin" replay --input "$src/examples/dateline.txt"
 grep -q '"kind":"denial"' "$tmp/out" && ok || bad "dateline article: no denial alert"
 
+# --labels: a hand-computed case. Alerts: denial example-2>example-1,
+# contradiction example-3>example-2. Labels: the denial (hit), the
+# contradiction against the wrong article (miss + false alarm), and one
+# alert that never comes (miss): tp 1, fp 1, fn 2 -> P 0.5, R 1/3, F1 0.4;
+# denial: tp 1, fn 1 -> F1 2/3; contradiction: tp 0, fp 1, fn 1.
+cat >"$tmp/labels.jsonl" <<'L'
+{"article": "example-2", "kind": "denial", "against": ["example-1"]}
+{"article": "example-3", "kind": "contradiction", "against": ["example-1"]}
+{"article": "example-9", "kind": "denial", "against": ["example-8"]}
+L
+expect 0 "" -- "$bin" replay --input "$src/examples/thread.jsonl" --labels "$tmp/labels.jsonl" --report json
+python3 - "$tmp/err" <<'PY' && ok || bad "--labels scoring"
+import json, sys
+rep = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+lab = rep["labels"]
+o, d, c = lab["overall"], lab["by_kind"]["denial"], lab["by_kind"]["contradiction"]
+assert (o["tp"], o["fp"], o["fn"]) == (1, 1, 2), o
+assert abs(o["precision"] - 0.5) < 1e-9 and abs(o["recall"] - 1/3) < 1e-9 and abs(o["f1"] - 0.4) < 1e-9, o
+assert (d["tp"], d["fp"], d["fn"]) == (1, 0, 1) and abs(d["f1"] - 2/3) < 1e-9, d
+assert (c["tp"], c["fp"], c["fn"]) == (0, 1, 1) and c["f1"] == 0, c
+assert sorted(m["article"] for m in lab["misses"]) == ["example-3", "example-9"], lab["misses"]
+assert [(f["article"], f["against"]) for f in lab["false_alarms"]] == [("example-3", "example-2")], lab
+PY
+expect 0 "against labels" -- "$bin" replay --input "$src/examples/thread.jsonl" --labels "$tmp/labels.jsonl"
+grep -q "missed *denial example-9" "$tmp/err" && ok || bad "text report lists misses"
+expect 2 "nope.jsonl" -- "$bin" replay --input "$src/examples/thread.jsonl" --labels "$tmp/nope.jsonl"
+expect 2 "report" -- "$bin" replay --input "$src/examples/thread.jsonl" --report xml
+expect 2 "warm-from" -- "$bin" replay --input "$src/examples/thread.jsonl" --warm-from 2024-01-01
+
 echo "cli_main: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

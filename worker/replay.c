@@ -197,8 +197,9 @@ static rd_kafka_t *replay_consumer(const struct config *cfg, char *errstr,
         return rk;
 }
 
-/* Reads every partition of the topic to its end, or, where message
- * timestamps pass --to, stops that partition there. */
+/* Reads every partition of the topic to its end.  A message timestamp
+ * past --to does not end a partition: producers set CreateTime, which
+ * need not grow along the log, and the window is on published_at. */
 static int collect_topic(struct collect *co, const struct config *cfg, char *errstr,
                          size_t errstr_size)
 {
@@ -247,9 +248,6 @@ static int collect_topic(struct collect *co, const struct config *cfg, char *err
                         done++;
                 } else if (m->err) {
                         log_warn("replay", "%s", rd_kafka_message_errstr(m));
-                } else if (ro->to_ms && ts >= ro->to_ms) {
-                        stopped[p] = 1;
-                        done++;
                 } else {
                         snprintf(where, sizeof(where), "%s [%d] @%lld", ro->topic, p,
                                  (long long)m->offset);

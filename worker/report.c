@@ -351,7 +351,7 @@ static json_t *report_json(const struct report *crp, const struct pipeline_stats
         json_t *o = json_pack(
             "{s:{s:I, s:I, s:I, s:I, s:I}, s:I, s:{s:I, s:o, s:o, s:o}, s:o,"
             " s:{s:f, s:f, s:f}}",
-            "articles", "processed", (json_int_t)ps->articles, "warm_up",
+            "articles", "processed", (json_int_t)(ps->articles - rc->warm), "warm_up",
             (json_int_t)rc->warm, "rejected", (json_int_t)(rc->rejected + ps->bad),
             "duplicates", (json_int_t)ps->duplicates, "outside_window",
             (json_int_t)rc->outside, "statements", (json_int_t)ps->statements, "alerts",
