@@ -230,6 +230,59 @@ static void test_limits_and_junk(void)
         stmt_list_free(&sl);
 }
 
+/* A headline label ("Report:") is no reporting verb: the unattributed
+ * sentence is the publication's, not its grammatical subject's. */
+static void test_unattributed_headline(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Report: Cuba shipped rifles to Haiti", &sl);
+        st = with_key(&sl, "transfer|CU|HT|weapons");
+        CHECK(st != NULL);
+        if (st) {
+                CHECK_STR(st->speaker.id, "");
+                CHECK_STR(st->speaker.name, "Test Wire");
+                CHECK(st->stance == STANCE_ASSERT);
+        }
+        stmt_list_free(&sl);
+        /* a verb that opens its clause takes no subject after it */
+        run("Said to be Cuban, the rifles reached Haiti in May.", &sl);
+        CHECK(sl.n == 0 || strcmp(sl.v[0].speaker.id, "CU") != 0);
+        stmt_list_free(&sl);
+}
+
+/* "denied selling", "denies having sold": the denier is the agent, and
+ * a quote opening the next sentence is not part of the denial. */
+static void test_denial_gerund(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Caracas denied selling missiles to Havana. \"We sold nothing,\" an aide "
+            "said. Venezuela denies having sold missiles to Cuba.",
+            &sl);
+        CHECK(sl.n >= 2);
+        st = sl.n ? &sl.v[0] : NULL;
+        if (st) {
+                CHECK(st->stance == STANCE_DENY);
+                CHECK_STR(st->prop.agent, "VE");
+                CHECK_STR(st->prop.patient, "CU");
+                CHECK(st->text[strlen(st->text) - 1] == '.');
+        }
+        st = NULL;
+        for (size_t i = 0; i < sl.n; i++)
+                if (strncmp(sl.v[i].text, "Venezuela", 9) == 0 && !st)
+                        st = &sl.v[i];
+        CHECK(st != NULL);
+        if (st) {
+                CHECK(st->stance == STANCE_DENY);
+                CHECK_STR(st->speaker.id, "VE");
+                CHECK_STR(st->prop.agent, "VE");
+        }
+        stmt_list_free(&sl);
+}
+
 int main(void)
 {
         char err[256];
@@ -250,6 +303,8 @@ int main(void)
         test_antonym_and_count();
         test_json_round_trip();
         test_limits_and_junk();
+        test_unattributed_headline();
+        test_denial_gerund();
         lexicon_free(l);
         return check_done("test_analyze");
 }

@@ -62,6 +62,32 @@ static void test_sentences(void)
         text_toks_free(&tt);
 }
 
+/* A quote that opens the next sentence belongs to it, even when no space
+ * separates it from the stop; a quote that closes stays with its stop,
+ * also across sentences inside one quotation. */
+static void test_opening_quote(void)
+{
+        const char *s = "Chile denied buying jets.\"We buy none,\" a spokesman said. "
+                        "\"It is over. We go home.\" He left.";
+        struct text_toks tt = {0};
+        struct text_sent *sv = NULL;
+        long n;
+
+        CHECK(text_tokenize(s, strlen(s), 1000, &tt) == 0);
+        n = text_sentences(&tt, abbrev, NULL, 100, &sv);
+        CHECK(n == 5);
+        if (n == 5) {
+                CHECK(strcmp(tt.v[sv[0].tok0 + sv[0].ntok - 1].norm, ".") == 0);
+                CHECK(tt.v[sv[1].tok0].kind == TEXT_QUOTE);
+                CHECK(tt.v[sv[2].tok0].kind == TEXT_QUOTE);
+                /* "We go home." keeps its closing quote */
+                CHECK(tt.v[sv[3].tok0 + sv[3].ntok - 1].kind == TEXT_QUOTE);
+                CHECK(strcmp(tt.v[sv[4].tok0].norm, "he") == 0);
+        }
+        free(sv);
+        text_toks_free(&tt);
+}
+
 static void test_lemma_guess(void)
 {
         char out[TEXT_NORM_MAX];
@@ -93,6 +119,7 @@ int main(void)
 {
         test_tokens();
         test_sentences();
+        test_opening_quote();
         test_lemma_guess();
         test_hostile();
         return check_done("test_text");

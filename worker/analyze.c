@@ -925,8 +925,10 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         for (i = s0; i < s1; i++) {
                 if (i > q0 && i < q1)
                         continue;
+                /* "Report: X did Y" is a label, not a reporting verb */
                 if (has_flag(cx, i, LX_REPORT | LX_DENY | LX_ADMIT) &&
-                    has_flag(cx, i, LX_VERB) && cx->ment[i] < 0) {
+                    has_flag(cx, i, LX_VERB) && cx->ment[i] < 0 &&
+                    !(i + 1 < s1 && is_punct(cx, i + 1, ':'))) {
                         v = i;
                         break;
                 }
@@ -948,10 +950,13 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
                 st->cue = "deny";
         else if (st->stance == STANCE_ADMIT)
                 st->cue = "admit";
-        /* the speaker: before the verb, else right after it ("said X") */
+        /* the speaker: before the verb, else right after it when the
+         * content comes first ("..., said X"): "said" opening a clause
+         * takes no subject after it */
         if (appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &e) ||
             entity_before(cx, q1 < v ? q1 : s0, v, cl, &e, &at) ||
-            entity_after(cx, v, s1, 0, cl, &e)) {
+            (v > s0 && (is_punct(cx, v - 1, ',') || cx->tt.v[v - 1].kind == TEXT_QUOTE) &&
+             entity_after(cx, v, s1, 0, cl, &e))) {
                 cl->speaker = e;
                 cl->has_speaker = 1;
                 cx->last_speaker = e;

@@ -427,26 +427,38 @@ long text_sentences(const struct text_toks *tt,
 {
         struct text_sent *v = NULL;
         size_t n = 0, cap = 0, start = 0, i;
+        int inq = 0; /* a double quote is open */
 
         for (i = 0; i < tt->n && n < max_sents; i++) {
                 const struct text_tok *t = &tt->v[i];
                 size_t end;
+                int q;
 
                 if (i > start && t->para) {
                         if (sent_push(&v, &n, &cap, start, i) < 0)
                                 goto fail;
                         start = i;
                 }
+                if (t->para)
+                        inq = 0;
+                if (t->kind == TEXT_QUOTE && t->norm[0] == '"')
+                        inq = !inq;
                 if (!ends_sentence(t))
                         continue;
                 end = i + 1;
-                /* closing quotes and brackets attached to the stop */
+                q = inq;
+                /* closing quotes and brackets attached to the stop; a
+                 * quote when none is open opens the next sentence */
                 while (end < tt->n &&
                        tt->v[end].off == tt->v[end - 1].off + tt->v[end - 1].len &&
-                       (tt->v[end].kind == TEXT_QUOTE ||
+                       ((tt->v[end].kind == TEXT_QUOTE &&
+                         (tt->v[end].norm[0] != '"' || q)) ||
                         (tt->v[end].kind == TEXT_PUNCT &&
-                         (ends_sentence(&tt->v[end]) || tt->v[end].norm[0] == ')'))))
+                         (ends_sentence(&tt->v[end]) || tt->v[end].norm[0] == ')')))) {
+                        if (tt->v[end].kind == TEXT_QUOTE && tt->v[end].norm[0] == '"')
+                                q = 0;
                         end++;
+                }
                 if (end < tt->n && !tt->v[end].para && !starts_sentence(&tt->v[end]))
                         continue;
                 if (t->norm[0] == '.' && i > start && tt->v[i - 1].kind == TEXT_WORD &&
@@ -454,6 +466,7 @@ long text_sentences(const struct text_toks *tt,
                         continue;
                 if (sent_push(&v, &n, &cap, start, end) < 0)
                         goto fail;
+                inq = q;
                 start = end;
                 i = end - 1;
         }
