@@ -158,6 +158,39 @@ static void summarize(char *buf, size_t size, enum alert_kind kind, const char *
         }
 }
 
+/* Appends id to arr unless it is empty or already there. */
+static void add_entity(json_t *arr, const char *id)
+{
+        size_t i;
+        json_t *v;
+
+        if (!id || !*id)
+                return;
+        json_array_foreach(arr, i, v)
+        {
+                if (strcmp(json_string_value(v), id) == 0)
+                        return;
+        }
+        json_array_append_new(arr, json_string(id));
+}
+
+/* The entity ids an alert is about, for routing alerts to sinks
+ * (sinks.h): both speakers and the new proposition's roles. */
+static json_t *alert_entities(const struct stmt *st, const struct cand *against)
+{
+        json_t *arr = json_array();
+
+        if (!arr)
+                return NULL;
+        add_entity(arr, st->speaker.id);
+        add_entity(arr, st->prop.agent);
+        add_entity(arr, st->prop.patient);
+        add_entity(arr, against->st.speaker.id);
+        add_entity(arr, against->st.prop.agent);
+        add_entity(arr, against->st.prop.patient);
+        return arr;
+}
+
 static int list_grow(struct alert_list *al)
 {
         size_t cap = al->cap ? al->cap * 2 : 8;
@@ -204,8 +237,10 @@ int alert_list_add(struct alert_list *al, enum alert_kind kind, const char *subk
             "summary", summary, "article", article_ref_json(art), "statement",
             stmt_brief(st), "against", "article", against->article, "statement",
             stmt_brief(&against->st));
-        if (!doc)
+        if (!doc || json_object_set_new(doc, "entities", alert_entities(st, against))) {
+                json_decref(doc);
                 return -1;
+        }
         a->doc = doc;
         al->n++;
         return 0;
