@@ -203,8 +203,6 @@ static int admin_open(struct worker *w, const struct config *cfg, char *errstr,
         if (!(w->probe = store_redis_new(cfg->redis_url, &so, errstr, errstr_size)) ||
             !(w->admin = admin_new(cfg->admin, &checks, errstr, errstr_size)))
                 return -1;
-        log_info("admin", "serving /metrics, /healthz, /readyz on port %d",
-                 admin_port(w->admin));
         return 0;
 }
 
