@@ -19,7 +19,9 @@ pids=()
 cleanup() {
         for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
         wait 2>/dev/null || true
-        [ -f "$tmp/redis.pid" ] && kill "$(cat "$tmp/redis.pid")" 2>/dev/null || true
+        if [ -f "$tmp/redis.pid" ]; then
+                kill "$(cat "$tmp/redis.pid")" 2>/dev/null || true
+        fi
         rm -rf "$tmp"
 }
 trap cleanup EXIT

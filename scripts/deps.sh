@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # deps.sh - installs the Debian 12 packages claimwatch needs to build, test
-# and run its demo, when any is missing. Needs root (or sudo) and apt-get.
+# (including the linters scripts/lint.sh runs) and run its demo, when any is
+# missing. Needs root (or sudo) and apt-get.
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       librdkafka-dev libhiredis-dev libjansson-dev libcurl4-openssl-dev libssl-dev
       libutf8proc-dev wordnet-dev wordnet-base libstemmer-dev iso-codes
-      libmicrohttpd-dev redis-server redis-tools kcat python3)
+      libmicrohttpd-dev redis-server redis-tools kcat python3
+      yamllint shellcheck python3-yaml)
 
 missing=()
 for p in "${pkgs[@]}"; do

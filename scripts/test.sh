@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh - the whole test suite, from a fresh Debian 12 machine: installs
-# what is missing, builds twice (plain, and AddressSanitizer +
-# UndefinedBehaviorSanitizer), and runs every CTest test in both builds.
+# what is missing, runs the linters (scripts/lint.sh), builds twice (plain,
+# and AddressSanitizer + UndefinedBehaviorSanitizer), and runs every CTest
+# test in both builds.
 # CTest's fixtures start and stop redis-server on loopback; the
 # integration tests run librdkafka's mock cluster themselves.
 #   scripts/test.sh            both builds
@@ -10,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+echo "== lint" >&2
+scripts/lint.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 
 run_suite() { # build-dir port cmake-args...

@@ -2,6 +2,8 @@
 # cli_main.sh - the command line as users and tools call it: --help,
 # exit codes 0/1/2 with one-line messages naming the bad input, and the
 # zero-server paths (analyze, replay --input) on the project's examples.
+# ok() cannot fail, so "check && ok || bad" is an if-then-else here:
+# shellcheck disable=SC2015
 set -u
 bin=${CW_BIN:?run via ctest}
 src=${CW_SOURCE_DIR:?run via ctest}
