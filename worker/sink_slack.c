@@ -78,10 +78,15 @@ static int raw(struct text *t, const char *s)
         return put(t, s, strlen(s), strlen(s));
 }
 
-/* Appends untrusted text escaped for mrkdwn: & < > as entities, invalid
- * UTF-8 as U+FFFD, control characters (and newlines when oneline) as
- * spaces.  Stops at the limit with "…". */
-static int esc(struct text *t, const char *s, int oneline)
+#define ESC_ONELINE 1 /* newlines become spaces */
+#define ESC_PLAIN   2 /* for plain_text: < > as look-alikes, & as is */
+
+/* Appends untrusted text escaped for mrkdwn: & < > as entities (or, for
+ * plain_text, whose escaping Slack documents less clearly, < > as the
+ * look-alikes U+2039 U+203A, so no reading of it can see a mention),
+ * invalid UTF-8 as U+FFFD, control characters as spaces.  Stops at the
+ * limit with "…". */
+static int esc(struct text *t, const char *s, int flags)
 {
         const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)(s ? s : "");
         utf8proc_ssize_t len = (utf8proc_ssize_t)strlen((const char *)p);
@@ -96,14 +101,19 @@ static int esc(struct text *t, const char *s, int oneline)
                         cp = 0xFFFD;
                         n = 1;
                 }
-                if (cp == '&')
+                if ((flags & ESC_PLAIN) && (cp == '<' || cp == '>'))
+                        rc = put(t, cp == '<' ? "\xe2\x80\xb9" : "\xe2\x80\xba", 3, 1);
+                else if ((flags & ESC_PLAIN) && cp == '&')
+                        rc = put(t, "&", 1, 1);
+                else if (cp == '&')
                         rc = put(t, "&amp;", 5, 5);
                 else if (cp == '<')
                         rc = put(t, "&lt;", 4, 4);
                 else if (cp == '>')
                         rc = put(t, "&gt;", 4, 4);
                 else if (cp < 0x20 || cp == 0x7f)
-                        rc = put(t, cp == '\n' && !oneline ? "\n" : " ", 1, 1);
+                        rc = put(t, cp == '\n' && !(flags & ESC_ONELINE) ? "\n" : " ", 1,
+                                 1);
                 else
                         rc = put(t, (const char *)enc,
                                  (size_t)utf8proc_encode_char(cp, enc),
@@ -173,10 +183,10 @@ static int source(struct text *t, const json_t *art)
 
         if (text_init(&label, LABEL_MAX) < 0)
                 return -1;
-        esc(&label, *src ? src : "source", 1);
+        esc(&label, *src ? src : "source", ESC_ONELINE);
         if (*jstr(art, "title")) {
                 raw(&label, ": ");
-                esc(&label, jstr(art, "title"), 1);
+                esc(&label, jstr(art, "title"), ESC_ONELINE);
         }
         if (link_url(jstr(art, "url"), url, sizeof(url)) == 0 &&
             t->units + strlen(url) + label.units + 4 < t->max) {
@@ -205,22 +215,22 @@ static json_t *statement_section(const char *title, const json_t *art, const jso
         raw(&t, "*");
         raw(&t, title);
         raw(&t, "* \xe2\x80\x94 *");
-        esc(&t, *jstr(sp, "name") ? jstr(sp, "name") : "unattributed", 1);
+        esc(&t, *jstr(sp, "name") ? jstr(sp, "name") : "unattributed", ESC_ONELINE);
         raw(&t, "* (");
-        esc(&t, jstr(st, "stance"), 1);
+        esc(&t, jstr(st, "stance"), ESC_ONELINE);
         raw(&t, ", ");
-        esc(&t, jstr(st, "polarity"), 1);
+        esc(&t, jstr(st, "polarity"), ESC_ONELINE);
         raw(&t, ")\n");
         if (strlen(pub) >= 10) {
                 char date[11];
 
                 snprintf(date, sizeof(date), "%.10s", pub);
-                esc(&t, date, 1);
+                esc(&t, date, ESC_ONELINE);
                 raw(&t, " \xc2\xb7 ");
         }
         source(&t, art);
         raw(&t, "\n> ");
-        esc(&t, jstr(st, "text"), 1);
+        esc(&t, jstr(st, "text"), ESC_ONELINE);
         block = json_pack("{s:s, s:{s:s, s:s%, s:b}}", "type", "section", "text", "type",
                           "mrkdwn", "text", t.buf, t.len, "verbatim", 1);
         free(t.buf);
@@ -238,15 +248,15 @@ static json_t *summary_section(const json_t *doc)
         if (text_init(&t, SECTION_MAX) < 0)
                 return NULL;
         raw(&t, "*Kind:* ");
-        esc(&t, jstr(doc, "kind"), 1);
+        esc(&t, jstr(doc, "kind"), ESC_ONELINE);
         raw(&t, " / ");
-        esc(&t, jstr(doc, "subkind"), 1);
+        esc(&t, jstr(doc, "subkind"), ESC_ONELINE);
         snprintf(line, sizeof(line), "   *Confidence:* %.2f   *Level:* ",
                  json_number_value(conf));
         raw(&t, line);
-        esc(&t, jstr(doc, "level"), 1);
+        esc(&t, jstr(doc, "level"), ESC_ONELINE);
         raw(&t, "\n");
-        esc(&t, jstr(doc, "summary"), 1);
+        esc(&t, jstr(doc, "summary"), ESC_ONELINE);
         block = json_pack("{s:s, s:{s:s, s:s%, s:b}}", "type", "section", "text", "type",
                           "mrkdwn", "text", t.buf, t.len, "verbatim", 1);
         free(t.buf);
@@ -264,7 +274,7 @@ static json_t *header_block(const json_t *doc)
         raw(&t, strcmp(kind, "denial") == 0          ? "Denial: "
                 : strcmp(kind, "contradiction") == 0 ? "Contradiction: "
                                                      : "Alert: ");
-        esc(&t, jstr(doc, "summary"), 1);
+        esc(&t, jstr(doc, "summary"), ESC_ONELINE | ESC_PLAIN);
         block = json_pack("{s:s, s:{s:s, s:s%, s:b}}", "type", "header", "text", "type",
                           "plain_text", "text", t.buf, t.len, "emoji", 0);
         free(t.buf);
@@ -279,9 +289,9 @@ static json_t *context_block(const json_t *doc)
         if (text_init(&t, CONTEXT_MAX) < 0)
                 return NULL;
         raw(&t, "claimwatch alert ");
-        esc(&t, jstr(doc, "alert_id"), 1);
+        esc(&t, jstr(doc, "alert_id"), ESC_ONELINE);
         raw(&t, " \xc2\xb7 detected ");
-        esc(&t, jstr(doc, "detected_at"), 1);
+        esc(&t, jstr(doc, "detected_at"), ESC_ONELINE);
         block = json_pack("{s:s, s:[{s:s, s:s%, s:b}]}", "type", "context", "elements",
                           "type", "mrkdwn", "text", t.buf, t.len, "verbatim", 1);
         free(t.buf);
@@ -297,9 +307,9 @@ static json_t *fallback(const json_t *doc)
         if (text_init(&t, FALLBACK_MAX) < 0)
                 return NULL;
         raw(&t, "claimwatch ");
-        esc(&t, jstr(doc, "kind"), 1);
+        esc(&t, jstr(doc, "kind"), ESC_ONELINE);
         raw(&t, ": ");
-        esc(&t, jstr(doc, "summary"), 1);
+        esc(&t, jstr(doc, "summary"), ESC_ONELINE);
         s = json_stringn(t.buf, t.len);
         free(t.buf);
         return s;
