@@ -238,9 +238,14 @@ static int answer(struct conn *c, struct hr_req *q, const struct hr_resp *r)
                      "HTTP/1.1 %d Scripted\r\nContent-Type: text/plain\r\n%s"
                      "Content-Length: 9\r\n\r\nscripted\n",
                      r->status, ra);
-        if (peer_gone(c->fd) || send(c->fd, out, (size_t)n, MSG_NOSIGNAL) != n)
+        if (peer_gone(c->fd))
                 return -1;
-        q->acked = 1;
+        /* set before the client can see the answer, undone if it fails */
+        __atomic_store_n(&q->acked, 1, __ATOMIC_SEQ_CST);
+        if (send(c->fd, out, (size_t)n, MSG_NOSIGNAL) != n) {
+                __atomic_store_n(&q->acked, 0, __ATOMIC_SEQ_CST);
+                return -1;
+        }
         return 0;
 }
 
