@@ -86,11 +86,12 @@ ENV CLAIMWATCH_LEXICON_DIR=/usr/share/claimwatch/lexicon
 
 # Health: the probe GETs /healthz on the admin listener named by
 # CLAIMWATCH_ADMIN, with bash's /dev/tcp (the slim image has no curl).
-# The admin listener arrives with issue 6; until CLAIMWATCH_ADMIN is set
-# the probe reports "not probed" and succeeds, so the container's health
-# then only means "the process runs".  Set CLAIMWATCH_ADMIN=0.0.0.0:9100
-# (and publish 9100 for Prometheus) once the listener exists.
-EXPOSE 9100
+# The listener (/metrics, /healthz, /readyz) runs when CLAIMWATCH_ADMIN is
+# set, e.g. CLAIMWATCH_ADMIN=0.0.0.0:9464 as deploy/compose.yaml and
+# deploy/k8s do; /healthz then fails once the worker loop's heartbeat is
+# older than 60 s.  Unset, there is no listener: the probe says "not
+# probed" and succeeds, so health only means "the process runs".
+EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["/usr/local/bin/claimwatch-healthcheck"]
 

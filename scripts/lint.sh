@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # lint.sh - the repository's static checks, run first by scripts/test.sh
-# (so by CI): yamllint in strict mode (warnings fail too) with .yamllint,
-# shellcheck on every tracked shell script and .ci/run, and the structural
-# check of the Kubernetes manifests (deploy/check-k8s.py: Debian packages
-# neither kustomize nor kubeconform).  Exits non-zero on any finding.
+# (so by CI): yamllint in strict mode (warnings fail too) with .yamllint;
+# the shellcheck linter on every tracked shell script and .ci/run; the
+# structural check of the Kubernetes manifests (deploy/check-k8s.py:
+# Debian packages neither kustomize nor kubeconform).  Exits non-zero on
+# any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
