@@ -17,6 +17,7 @@
 #include "lexicon.h"
 #include "log.h"
 #include "replay.h"
+#include "notify.h"
 #include "worker.h"
 
 #ifndef CW_VERSION
@@ -45,6 +46,7 @@ static const char usage_main[] =
     "  replay --brokers B --topic T [--from TIME] [--to TIME]\n"
     "                          the same from a Kafka topic (no offsets committed)\n"
     "  run [--config FILE]     the worker: consume articles from Kafka, publish alerts\n"
+    "  notify [--config FILE]  deliver the alerts topic to Slack and webhooks\n"
     "\n"
     "Run 'claimwatch COMMAND --help' for a command's options and settings.\n";
 
@@ -87,6 +89,14 @@ static const char usage_run[] =
     "Consumes articles from Kafka as a consumer group, keeps statements in Redis\n"
     "and publishes alerts to the alerts topic; unparseable messages go to the\n"
     "dead-letter topic. SIGTERM or SIGINT: finish the batch, commit, exit 0.\n";
+
+static const char usage_notify[] =
+    "usage: claimwatch notify [--config FILE] [--SETTING VALUE ...]\n"
+    "\n"
+    "Consumes the alerts topic as its own consumer group (notify_group, default\n"
+    "GROUP.notify) and posts each alert to the configured Slack and webhook\n"
+    "sinks, once per sink (Redis markers); alerts a sink refuses for good go to\n"
+    "alerts_dlq_topic. SIGTERM or SIGINT: stop, commit what was delivered, exit 0.\n";
 
 static void print_help(const char *usage)
 {
@@ -336,6 +346,22 @@ static int cmd_run(const struct config *cfg)
         return 0;
 }
 
+static int cmd_notify(const struct config *cfg)
+{
+        struct sigaction sa;
+        char errstr[512];
+        int rc;
+
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        rc = notify_run(cfg, &running, errstr, sizeof(errstr));
+        if (rc < 0)
+                return die(rc == -2 ? 2 : 1, "%s%s", errstr, "");
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         struct config cfg;
@@ -360,6 +386,8 @@ int main(int argc, char **argv)
                 usage = usage_replay;
         else if (!strcmp(cmd, "run"))
                 usage = usage_run;
+        else if (!strcmp(cmd, "notify"))
+                usage = usage_notify;
         else
                 return die(2, "unknown command \"%s\" (try --help)%s", cmd, "");
         if (config_init(&cfg) == -1)
@@ -392,6 +420,8 @@ int main(int argc, char **argv)
                 rc = cmd_analyze(&cfg, &co);
         else if (!strcmp(cmd, "replay"))
                 rc = cmd_replay(&cfg, &co);
+        else if (!strcmp(cmd, "notify"))
+                rc = cmd_notify(&cfg);
         else
                 rc = cmd_run(&cfg);
         config_clear(&cfg);
