@@ -283,6 +283,41 @@ static void test_denial_gerund(void)
         stmt_list_free(&sl);
 }
 
+/* The stance of the claim-level statements of a headline-only item;
+ * -1 when it has none, else stance * 10 + modality. */
+static int claim_stance(const char *headline)
+{
+        struct stmt_list sl;
+        int r = -1;
+        size_t i;
+
+        run(headline, &sl);
+        for (i = 0; i < sl.n; i++)
+                if (strcmp(sl.v[i].prop.frame, "claim") == 0)
+                        r = (int)sl.v[i].stance * 10 + (int)sl.v[i].modality;
+        stmt_list_free(&sl);
+        return r;
+}
+
+/* Headline cues: a headline is one unit across its sentences; falsity
+ * at the end of a "that" clause, skeptical yes/no questions, negated
+ * falsity, and non-committal "confirm or deny". */
+static void test_headline_cues(void)
+{
+        int deny = STANCE_DENY * 10 + MOD_FACT, assert_ = STANCE_ASSERT * 10 + MOD_FACT;
+
+        CHECK(claim_stance("Zookeepers: story that a tiger escaped in Lisbon is false") ==
+              deny);
+        CHECK(claim_stance("Was the Lisbon tiger escape video all a hoax?") == deny);
+        CHECK(claim_stance("Lisbon tiger escape video: real or hoax?") !=
+              deny); /* an open question */
+        CHECK(claim_stance("Keepers vow the tiger video is no hoax") == assert_);
+        CHECK(claim_stance("Lisbon zoo refuses to confirm or deny tiger escape") ==
+              assert_);
+        CHECK(claim_stance("Tiger loose in Lisbon? Zoo calls the story rubbish") == deny);
+        CHECK(claim_stance("Tiger loose in Lisbon rumours not true, zoo says") == deny);
+}
+
 int main(void)
 {
         char err[256];
@@ -305,6 +340,7 @@ int main(void)
         test_limits_and_junk();
         test_unattributed_headline();
         test_denial_gerund();
+        test_headline_cues();
         lexicon_free(l);
         return check_done("test_analyze");
 }

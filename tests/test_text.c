@@ -88,6 +88,22 @@ static void test_opening_quote(void)
         text_toks_free(&tt);
 }
 
+/* A headline's negation bears on a claim through the words it negates. */
+static void test_negation_on(void)
+{
+        CHECK(text_negation_on("No, the mayor was not arrested",
+                               "Mayor arrested in Porto"));
+        CHECK(text_negation_on("Mayor hasn't actually been arrested", "Mayor arrested"));
+        CHECK(text_negation_on("Was the mayor arrested? He wasn't", "Mayor arrested"));
+        CHECK(
+            !text_negation_on("Mayor not missing, just on holiday", "Mayor broke a leg"));
+        CHECK(!text_negation_on("Plumber has no idea how his van got to the desert",
+                                "Plumber's van seen in the desert"));
+        CHECK(text_negation_on("Striker isn't the highest earner",
+                               "Striker is the "
+                               "highest-paid player"));
+}
+
 static void test_lemma_guess(void)
 {
         char out[TEXT_NORM_MAX];
@@ -120,6 +136,7 @@ int main(void)
         test_tokens();
         test_sentences();
         test_opening_quote();
+        test_negation_on();
         test_lemma_guess();
         test_hostile();
         return check_done("test_text");

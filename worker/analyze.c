@@ -1069,55 +1069,178 @@ static void keep_rarest(char terms[][TEXT_NORM_MAX], unsigned *freq, size_t *nte
         freq[k] = f;
 }
 
-static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim, size_t s0,
-                       size_t s1, struct stmt_list *out)
+/* Predicative adjectives of truth: "not true", "isn't real" call a
+ * claim false whatever hedges the headline. */
+static const char *const veridical[] = {"true",    "real",     "accurate",  "correct",
+                                        "genuine", "credible", "authentic", NULL};
+
+static int is_veridical(const char *w)
+{
+        const char *const *p;
+
+        for (p = veridical; *p; p++)
+                if (strcmp(*p, w) == 0)
+                        return 1;
+        return 0;
+}
+
+/* "refused to confirm or deny", "neither confirm nor deny": a denial
+ * verb coordinated with an admission verb commits to nothing. */
+static int noncommittal(const struct ctx *cx, size_t s0, size_t i, size_t s1)
+{
+        const char *a = i > s0 ? norm(cx, i - 1) : "",
+                   *b = i + 1 < s1 ? norm(cx, i + 1) : "";
+
+        if ((strcmp(a, "or") == 0 || strcmp(a, "nor") == 0) && i > s0 + 1 &&
+            has_flag(cx, i - 2, LX_ADMIT | LX_REPORT))
+                return 1;
+        return (strcmp(b, "or") == 0 || strcmp(b, "nor") == 0) && i + 2 < s1 &&
+               has_flag(cx, i + 2, LX_ADMIT | LX_REPORT);
+}
+
+/* "no hoax", "not a fake": a negated falsity word affirms. */
+static int negated_falsity(const struct ctx *cx, size_t s0, size_t i)
+{
+        return (i > s0 && has_flag(cx, i - 1, LX_NEG)) ||
+               (i > s0 + 1 && has_flag(cx, i - 2, LX_NEG));
+}
+
+/* Whether the falsity word at i ends its sentence as the predicate of
+ * "be": "reports that the town is closed are false", "was a hoax". */
+static int predicative(const struct ctx *cx, size_t s0, size_t i, size_t s1)
+{
+        size_t k;
+
+        if (i + 1 < s1 && cx->tt.v[i + 1].kind == TEXT_WORD)
+                return 0;
+        for (k = i; k > s0 && i - k < 4; k--)
+                if (cx->cls[k - 1] & CL_BE)
+                        return 1;
+        return 0;
+}
+
+/* A yes/no question about falsity ("Was the video a hoax?"): it opens
+ * with a form of be and offers no alternative ("real or fake?"). */
+static int doubt_question(const struct ctx *cx, size_t s0, size_t s1)
+{
+        size_t i;
+
+        if (!(cx->cls[s0] & CL_BE) || s1 < s0 + 3)
+                return 0;
+        for (i = s0; i < s1; i++)
+                if (strcmp(norm(cx, i), "or") == 0)
+                        return 0;
+        return has_flag(cx, s1 - 2, LX_FALSE);
+}
+
+/* The cues of one headline sentence [s0, s1): *deny for a denial verb
+ * or falsity word in the main clause (or a falsity predicate at the
+ * end: "reports that X happened are false"), *neg for a negation. */
+static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, int *neg,
+                       int *hedge, int *falsity)
+{
+        size_t i;
+        int sub = 0;
+
+        for (i = s0; i < s1; i++) {
+                const struct lex_word *w = cx->w[i];
+
+                /* cues count in the main clause only: "adopted a boy so he
+                 * won't turn", "caught after they used fake passports";
+                 * "once again" is an adverb */
+                if ((cx->cls[i] & CL_SUBORD) &&
+                    !(i + 1 < s1 && strcmp(norm(cx, i + 1), "again") == 0))
+                        sub = 1;
+                /* a colon starts a new clause: "Officials: X is false" */
+                if (is_punct(cx, i, ':'))
+                        sub = 0;
+                if (w && (w->flags & LX_FALSE) && !negated_falsity(cx, s0, i) &&
+                    !(i + 1 < s1 && has_flag(cx, i + 1, LX_HEDGE))) {
+                        *falsity = 1;
+                        if (!sub || predicative(cx, s0, i, s1))
+                                *deny = 1;
+                }
+                if (!sub && w && (w->flags & LX_DENY) && !noncommittal(cx, s0, i, s1))
+                        *deny = 1;
+                /* "in Nevada, not Texas": a contrast, not a denial */
+                if (!sub && w && (w->flags & LX_NEG) &&
+                    !(i > s0 && is_punct(cx, i - 1, ',')) &&
+                    !(i + 1 < s1 && has_flag(cx, i + 1, LX_FALSE)) &&
+                    !(i + 2 < s1 && has_flag(cx, i + 2, LX_FALSE))) {
+                        *neg = 1;
+                        if (i + 1 < s1 && is_veridical(norm(cx, i + 1)))
+                                *deny = 1;
+                }
+                if (w && (w->flags & (LX_HEDGE | LX_HYPO)))
+                        *hedge = 1;
+        }
+}
+
+/* Claim-level statements of a headline-only item: its sentences
+ * sv[0..ns) read as one unit ("X dead? Another death hoax"). */
+static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
+                       const struct text_sent *sv, size_t ns, struct stmt_list *out)
 {
         struct stmt base;
         struct clause cl = {0};
         char terms[CLAIM_TERMS][TEXT_NORM_MAX];
         unsigned freq[CLAIM_TERMS];
-        size_t i, k, nterm = 0;
-        int deny = 0, neg = 0, hedge = 0, sub = 0;
+        size_t i, k, nterm = 0, si, s0, s1;
+        int deny = 0, neg = 0, hedge = 0, question = 1, qdeny = 0;
 
+        if (!ns)
+                return 0;
         memset(&base, 0, sizeof(base));
-        attribution(cx, s0, s1, &cl, &base);
-        for (i = s0; i < s1; i++) {
-                const struct lex_word *w = cx->w[i];
-                char lem[TEXT_NORM_MAX];
+        for (si = 0; si < ns; si++) {
+                int d = 0, ng = 0, h = 0, f = 0;
 
-                /* cues count in the main clause only: "adopted a boy so he
-                 * won't turn", "caught after they used fake passports" */
-                if (cx->cls[i] & CL_SUBORD)
-                        sub = 1;
-                if (!sub && w && (w->flags & (LX_DENY | LX_FALSE)))
-                        deny = 1;
-                /* "in Nevada, not Texas": a contrast, not a denial */
-                if (!sub && w && (w->flags & LX_NEG) &&
-                    !(i > s0 && is_punct(cx, i - 1, ',')))
-                        neg = 1;
-                if (w && (w->flags & (LX_HEDGE | LX_HYPO)))
-                        hedge = 1;
-                if (cx->tt.v[i].kind != TEXT_WORD || strlen(norm(cx, i)) < 3 ||
-                    cx->cls[i] || text_is_stopword(norm(cx, i)) ||
-                    (w && (w->flags & (LX_REPORT | LX_DENY | LX_ADMIT | LX_NEG |
-                                       LX_FALSE | LX_HEDGE | LX_INTENT | LX_HYPO))))
-                        continue;
-                if (w && (w->flags & LX_VERB))
-                        snprintf(lem, sizeof(lem), "%s", w->lemma);
-                else
-                        text_lemma_guess(norm(cx, i), lem);
-                keep_rarest(terms, freq, &nterm, lem, lexicon_word_freq(cx->lx, lem));
+                s0 = sv[si].tok0;
+                s1 = s0 + sv[si].ntok;
+                if (!cl.has_speaker) {
+                        memset(&cl, 0, sizeof(cl));
+                        attribution(cx, s0, s1, &cl, &base);
+                }
+                claim_cues(cx, s0, s1, &d, &ng, &h, &f);
+                if (is_punct(cx, s1 - 1, '?')) {
+                        /* a question asserts nothing, but one that asks
+                         * whether it was a hoax voices doubt */
+                        qdeny |= f && doubt_question(cx, s0, s1);
+                } else {
+                        question = 0;
+                        deny |= d;
+                        neg |= ng;
+                        hedge |= h;
+                }
+                for (i = s0; i < s1; i++) {
+                        const struct lex_word *w = cx->w[i];
+                        char lem[TEXT_NORM_MAX];
+
+                        if (cx->tt.v[i].kind != TEXT_WORD || strlen(norm(cx, i)) < 3 ||
+                            cx->cls[i] || text_is_stopword(norm(cx, i)) ||
+                            (w &&
+                             (w->flags & (LX_REPORT | LX_DENY | LX_ADMIT | LX_NEG |
+                                          LX_FALSE | LX_HEDGE | LX_INTENT | LX_HYPO))))
+                                continue;
+                        if (w && (w->flags & LX_VERB))
+                                snprintf(lem, sizeof(lem), "%s", w->lemma);
+                        else
+                                text_lemma_guess(norm(cx, i), lem);
+                        keep_rarest(terms, freq, &nterm, lem,
+                                    lexicon_word_freq(cx->lx, lem));
+                }
         }
         /* a negation denies unless the headline hedges ("may or may not") */
-        base.stance = deny || (neg && !hedge) ? STANCE_DENY : STANCE_ASSERT;
-        base.cue = "claim";
-        base.modality = is_punct(cx, s1 - 1, '?') ? MOD_QUESTION : MOD_FACT;
-        base.strength = 0.6;
+        base.stance = deny || qdeny || (neg && !hedge) ? STANCE_DENY : STANCE_ASSERT;
+        base.cue = deny || qdeny ? "claim" : "negation";
+        base.modality = question && !qdeny ? MOD_QUESTION : MOD_FACT;
+        base.strength = qdeny && !deny ? 0.4 : 0.6;
         if (cl.has_speaker)
                 base.speaker = cl.speaker;
         else
                 snprintf(base.speaker.name, sizeof(base.speaker.name), "%s",
                          cx->art->source);
+        s0 = sv[0].tok0;
+        s1 = sv[ns - 1].tok0 + sv[ns - 1].ntok;
         for (k = 0; k < nterm; k++) {
                 struct stmt st = base;
 
@@ -1259,10 +1382,10 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                 if (sentence_stmt(&cx, s0, s1, &st) &&
                     add_stmt(&cx, lim, s0, s1, &st, out) < 0)
                         goto out;
-                if (headline_only && claim_stmts(&cx, lim, s0, s1, out) < 0)
-                        goto out;
                 note_entities(&cx, s0, s1);
         }
+        if (headline_only && claim_stmts(&cx, lim, sv, (size_t)ns, out) < 0)
+                goto out;
         rc = 0;
 out:
         free(sv);

@@ -292,6 +292,12 @@ static int match_claim(const struct match_conf *mc, const struct article *art,
                         continue;
                 if (text_shares_negation(st->text, c->st.text))
                         return 0; /* the negation is part of the topic */
+                /* a bare negation denies the claim only when it bears on
+                 * the claim's own words: "X was not arrested" against "X
+                 * arrested", not "X not missing" against "X hurt" */
+                if (st->cue && strcmp(st->cue, "negation") == 0 &&
+                    !text_negation_on(st->text, c->st.text))
+                        continue;
                 return emit(mc, art, st, seq, c, ALERT_DENIAL, "negation",
                             confidence(st, c, ov >= 3 ? 0.8 : 0.7), now_ms, out);
         }

@@ -592,6 +592,117 @@ static int is_negator(const char *w)
                strcmp(w, "never") == 0;
 }
 
+static int is_negator_wide(const char *w)
+{
+        return is_negator(w) || strcmp(w, "nope") == 0 || strcmp(w, "cannot") == 0 ||
+               strcmp(w, "nothing") == 0 || strcmp(w, "none") == 0 ||
+               strcmp(w, "neither") == 0 || strcmp(w, "nobody") == 0;
+}
+
+/* Whether token i is a response particle: "No, ...", "... ? Nope." */
+static int is_response(const struct text_toks *tt, size_t i)
+{
+        int before =
+            i == 0 || tt->v[i - 1].kind == TEXT_PUNCT || tt->v[i - 1].kind == TEXT_QUOTE;
+        int after = i + 1 == tt->n ||
+                    (tt->v[i + 1].kind == TEXT_PUNCT && tt->v[i + 1].norm[0] != '-');
+
+        return before && after;
+}
+
+/* Adverbs between a negation and its focus: "didn't actually". */
+static int is_focus_adverb(const char *w)
+{
+        static const char *const adv[] = {
+            "actually", "really",     "even",        "ever",     "yet",
+            "still",    "exactly",    "necessarily", "entirely", "quite",
+            "always",   "officially", "likely",      "probably", NULL};
+        const char *const *p;
+
+        for (p = adv; *p; p++)
+                if (strcmp(*p, w) == 0)
+                        return 1;
+        return 0;
+}
+
+static int is_epistemic(const char *w)
+{
+        static const char *const ep[] = {
+            "idea",  "clue", "sure", "doubt", "wonder",  "longer",  "matter",
+            "limit", "way",  "know", "knows", "certain", "comment", NULL};
+        const char *const *p;
+
+        for (p = ep; *p; p++)
+                if (strcmp(*p, w) == 0)
+                        return 1;
+        return 0;
+}
+
+/* Whether w is one part of the hyphenated compound c ("highest-paid"). */
+static int hyphen_part(const char *c, const char *w)
+{
+        size_t n = strlen(w);
+        const char *p = c;
+
+        if (!strchr(c, '-') || n < 3)
+                return 0;
+        while (p) {
+                if (strncmp(p, w, n) == 0 && (p[n] == '-' || p[n] == '\0'))
+                        return 1;
+                p = strchr(p, '-');
+                if (p)
+                        p++;
+        }
+        return 0;
+}
+
+int text_negation_on(const char *a, const char *b)
+{
+        struct text_toks ta = {0};
+        char wb[64][TEXT_NORM_MAX];
+        size_t nb = content_words(b, wb, 64), i, j, k;
+        int found = 0;
+
+        if (text_tokenize(a, strlen(a), 256, &ta) < 0)
+                goto out;
+        for (i = 0; i < ta.n && !found; i++) {
+                size_t seen = 0;
+
+                if (!is_negator_wide(ta.v[i].norm))
+                        continue;
+                /* "No, ...", and an elliptical "he wasn't", "probably
+                 * not": the negation takes the whole claim */
+                if (is_response(&ta, i) || i + 1 == ta.n ||
+                    (ta.v[i + 1].kind == TEXT_PUNCT && i + 2 == ta.n)) {
+                        found = 1;
+                        break;
+                }
+                for (j = i + 1; j < ta.n && j < i + 6 && seen < 2 && !found; j++) {
+                        char lem[TEXT_NORM_MAX];
+
+                        if (ta.v[j].kind == TEXT_PUNCT)
+                                break;
+                        if (ta.v[j].kind != TEXT_WORD || strlen(ta.v[j].norm) < 3 ||
+                            text_is_stopword(ta.v[j].norm) ||
+                            is_focus_adverb(ta.v[j].norm))
+                                continue;
+                        /* "no idea how", "not sure", "no one": ignorance
+                         * and quantifiers deny nothing */
+                        if (seen == 0 && is_epistemic(ta.v[j].norm))
+                                break;
+                        seen++;
+                        text_lemma_guess(ta.v[j].norm, lem);
+                        for (k = 0; k < nb && !found; k++)
+                                found = strcmp(lem, wb[k]) == 0 ||
+                                        hyphen_part(wb[k], lem) ||
+                                        hyphen_part(lem, wb[k]);
+                }
+        }
+out:
+        text_toks_free(&ta);
+        return found;
+}
+
 int text_shares_negation(const char *a, const char *b)
 {
         struct text_toks ta = {0}, tb = {0};

@@ -75,4 +75,9 @@ int text_overlap(const char *a, const char *b);
  * quoted slogan): a negation they share denies nothing. */
 int text_shares_negation(const char *a, const char *b);
 
+/* Whether a negation of text a bears on text b: a response particle
+ * ("No, ...", "Nope") or a negated word (one of the two content words
+ * after the negation: "hasn't been arrested") that b holds too. */
+int text_negation_on(const char *a, const char *b);
+
 #endif
