@@ -318,6 +318,31 @@ static void test_headline_cues(void)
         CHECK(claim_stance("Tiger loose in Lisbon rumours not true, zoo says") == deny);
 }
 
+/* A measure compound qualifies the theme; an entity inside a relative
+ * clause is not the verb's patient; model codes are no names. */
+static void test_qualifier_and_relative(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Renault said no software was installed in its 1.6-litre K9 engines.\n\n"
+            "Renault admitted its engines contain software that was hidden from German "
+            "inspectors.",
+            &sl);
+        st = with_key(&sl, "install|org:renault||software");
+        CHECK(st != NULL);
+        if (st) {
+                CHECK_STR(st->prop.qual, "1.6-litre");
+                CHECK(st->negated == 1);
+        }
+        CHECK(sl.n >= 2);
+        if (sl.n >= 2) {
+                CHECK_STR(sl.v[1].prop.patient, "");
+                CHECK(sl.v[1].stance == STANCE_ADMIT);
+        }
+        stmt_list_free(&sl);
+}
+
 int main(void)
 {
         char err[256];
@@ -341,6 +366,7 @@ int main(void)
         test_unattributed_headline();
         test_denial_gerund();
         test_headline_cues();
+        test_qualifier_and_relative();
         lexicon_free(l);
         return check_done("test_analyze");
 }

@@ -166,11 +166,39 @@ static void test_numeric(void)
         cand_clear(&c[0]);
 }
 
+/* A denial about the 12-inch guns says nothing about guns in general:
+ * it is matched only with statements about the same 12-inch guns. */
+static void test_qualifier(void)
+{
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000),
+                       a3 = mkart("a3", 3000);
+        struct stmt general = mkst("US", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt specific = mkst("GB", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt denial = mkst("CU", STANCE_ASSERT, 1, "CU", "VE");
+        struct cand c[2];
+        struct alert_list al = {0};
+
+        snprintf(specific.prop.qual, sizeof(specific.prop.qual), "12-inch");
+        snprintf(denial.prop.qual, sizeof(denial.prop.qual), "12-inch");
+        c[0] = mkcand(&a1, general, 0);
+        c[1] = mkcand(&a2, specific, 0);
+        CHECK(match_stmt(&mc, &a3, &denial, 0, c, 2, 0, &al) == 1);
+        if (al.n)
+                CHECK_STR(against_id(&al.v[0]), "a2");
+        alert_list_free(&al);
+        /* with only the general claim on file there is nothing to deny */
+        CHECK(match_stmt(&mc, &a3, &denial, 0, c, 1, 0, &al) == 0);
+        alert_list_free(&al);
+        cand_clear(&c[0]);
+        cand_clear(&c[1]);
+}
+
 int main(void)
 {
         test_denial_then_contradiction();
         test_denial_in_same_article();
         test_no_alert();
         test_numeric();
+        test_qualifier();
         return check_done("test_match");
 }

@@ -37,6 +37,22 @@ static void test_tokens(void)
         text_toks_free(&tt);
 }
 
+/* A number joined to a word by a hyphen is one word: "3.0-litre". */
+static void test_measure_compound(void)
+{
+        const char *s = "its 1.6-litre engines and 22-year-old staff";
+        struct text_toks tt = {0};
+
+        CHECK(text_tokenize(s, strlen(s), 100, &tt) == 0);
+        CHECK(tt.n == 6);
+        if (tt.n == 6) {
+                CHECK(strcmp(tt.v[1].norm, "1.6-litre") == 0);
+                CHECK(tt.v[1].kind == TEXT_WORD && tt.v[1].len == 9);
+                CHECK(strcmp(tt.v[4].norm, "22-year-old") == 0);
+        }
+        text_toks_free(&tt);
+}
+
 static void test_sentences(void)
 {
         const char *s =
@@ -136,6 +152,7 @@ int main(void)
         test_tokens();
         test_sentences();
         test_opening_quote();
+        test_measure_compound();
         test_negation_on();
         test_lemma_guess();
         test_hostile();

@@ -206,7 +206,9 @@ static int is_name_word(const struct ctx *cx, size_t i)
 {
         const struct text_tok *t = &cx->tt.v[i];
 
-        return t->kind == TEXT_WORD && t->cap && !(cx->cls[i] & CL_NOTNAME);
+        /* "V6", "A3": model codes with digits name no speaker */
+        return t->kind == TEXT_WORD && t->cap && !(cx->cls[i] & CL_NOTNAME) &&
+               !strpbrk(t->norm, "0123456789");
 }
 
 /* Whether the tokens [a, b) may stand between an organisation and a
@@ -437,6 +439,13 @@ static int entity_before(const struct ctx *cx, size_t lo, size_t p,
         return 0;
 }
 
+static int is_relative(const struct ctx *cx, size_t i)
+{
+        const char *s = norm(cx, i);
+
+        return strcmp(s, "that") == 0 || strcmp(s, "which") == 0 || strcmp(s, "who") == 0;
+}
+
 /* First entity after token p within (p, hi), at most ROLE_WINDOW tokens,
  * optionally only after one of the prepositions in preps. */
 static int entity_after(const struct ctx *cx, size_t p, size_t hi, uint32_t preps,
@@ -446,8 +455,11 @@ static int entity_after(const struct ctx *cx, size_t p, size_t hi, uint32_t prep
         int seen_prep = preps == 0;
 
         for (i = p + 1; i < hi && i < lim; i++) {
+                /* an entity inside a relative clause ("software that was
+                 * hidden from US regulators") is not the verb's */
                 if (is_punct(cx, i, ';') || is_punct(cx, i, '.') ||
-                    (cx->w[i] && (cx->w[i]->flags & (LX_REPORT | LX_DENY)) && !preps))
+                    (cx->w[i] && (cx->w[i]->flags & (LX_REPORT | LX_DENY)) && !preps) ||
+                    (i > p + 1 && is_relative(cx, i)))
                         break;
                 if (preps && (cx->cls[i] & preps)) {
                         seen_prep = 1;
@@ -976,6 +988,23 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         return v;
 }
 
+/* A measure compound in the clause ("3.0-litre engines", "12-inch
+ * guns"): it singles out which things the clause is about. */
+static void find_qualifier(const struct ctx *cx, const struct clause *cl, struct stmt *st)
+{
+        size_t i;
+
+        for (i = cl->c0; i < cl->c1; i++) {
+                const char *s = norm(cx, i), *h = strchr(s, '-');
+
+                if (cx->tt.v[i].kind == TEXT_WORD && isdigit((unsigned char)s[0]) && h &&
+                    isalpha((unsigned char)h[1])) {
+                        snprintf(st->prop.qual, sizeof(st->prop.qual), "%s", s);
+                        return;
+                }
+        }
+}
+
 /* Builds the statement of sentence [s0, s1); returns 1 when one was made. */
 static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
 {
@@ -1013,9 +1042,10 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
         unit_at = find_quantity(cx, cl.c0, cl.c1, &st->prop.qty);
         /* numbers are compared only for count frames: elsewhere they
          * rarely measure the same thing ("11 million cars worldwide") */
-        if (!lexicon_frame_count(cx->lx, cx->w[p]->frame))
+        if (!lexicon_frame_count(cx->lx, cx->w[p]->frame)) {
                 memset(&st->prop.qty, 0, sizeof(st->prop.qty));
-        else if (count_owner(cx, &cl, p, unit_at, st, &agent, &patient) < 0)
+                find_qualifier(cx, &cl, st);
+        } else if (count_owner(cx, &cl, p, unit_at, st, &agent, &patient) < 0)
                 return 0;
         if (!st->prop.agent[0] && !st->prop.patient[0])
                 return 0;

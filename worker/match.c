@@ -58,6 +58,13 @@ static int same_speaker(const struct stmt *a, const struct stmt *b)
         return a->speaker.id[0] && strcmp(a->speaker.id, b->speaker.id) == 0;
 }
 
+/* Whether c may be about the things st is about: a statement that
+ * singles them out ("the 3.0-litre engines") speaks of nothing else. */
+static int same_things(const struct stmt *st, const struct cand *c)
+{
+        return !st->prop.qual[0] || strcmp(st->prop.qual, c->st.prop.qual) == 0;
+}
+
 /* Whether st's speaker is a party to its proposition. */
 static int is_party(const struct stmt *st)
 {
@@ -156,7 +163,8 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
         for (i = 0; i < n && !best; i++) {
                 const struct cand *c = &cands[i];
 
-                if (says_not(&c->st) || !can_alert(&c->st) || same_speaker(st, &c->st))
+                if (says_not(&c->st) || !can_alert(&c->st) || same_speaker(st, &c->st) ||
+                    !same_things(st, c))
                         continue;
                 if (st->claimant.id[0] && strcmp(st->claimant.id, c->st.speaker.id) != 0)
                         continue;
@@ -221,7 +229,7 @@ static int match_contradiction(const struct match_conf *mc, const struct article
                 const struct cand *c = &cands[i];
                 const char *sub;
 
-                if (is_same_article(art, c) || !can_alert(&c->st))
+                if (is_same_article(art, c) || !can_alert(&c->st) || !same_things(st, c))
                         continue;
                 if (!sn && says_not(&c->st) && is_factual(st)) {
                         if (restated(cands, n, art, st, c))

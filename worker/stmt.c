@@ -116,6 +116,8 @@ static json_t *prop_json(const struct prop *p)
         json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "frame", p->frame, "agent",
                               p->agent, "patient", p->patient, "theme", p->theme);
 
+        if (o && p->qual[0])
+                json_object_set_new(o, "qualifier", json_string(p->qual));
         if (o && p->qty.has)
                 json_object_set_new(o, "quantity",
                                     json_pack("{s:f, s:s, s:b}", "value", p->qty.value,
@@ -179,6 +181,7 @@ static void prop_from_json(const json_t *o, struct prop *p)
         copy_str(o, "agent", p->agent, sizeof(p->agent));
         copy_str(o, "patient", p->patient, sizeof(p->patient));
         copy_str(o, "theme", p->theme, sizeof(p->theme));
+        copy_str(o, "qualifier", p->qual, sizeof(p->qual));
         if (json_is_object(q)) {
                 p->qty.has = 1;
                 p->qty.value = json_number_value(json_object_get(q, "value"));

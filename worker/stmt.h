@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STMT_ID_MAX    64  /* canonical entity id, e.g. "KP", "org:wagner" */
-#define STMT_NAME_MAX  96  /* display name */
-#define STMT_WORD_MAX  32  /* frame, theme, unit names */
+#define STMT_ID_MAX   64 /* canonical entity id, e.g. "KP", "org:wagner" */
+#define STMT_NAME_MAX 96 /* display name */
+#define STMT_WORD_MAX 32 /* frame, theme, unit names */
 
 struct entity {
         char id[STMT_ID_MAX];     /* "" when unknown */
@@ -48,29 +48,34 @@ struct quantity {
  * from North Korea" -> transfer, agent KP, recipient RU, theme weapons),
  * so equal propositions have equal keys. */
 struct prop {
-        char frame[STMT_WORD_MAX];  /* "transfer", "attack", "svo:<lemma>" */
-        char agent[STMT_ID_MAX];    /* who does it */
-        char patient[STMT_ID_MAX];  /* to/at whom: recipient, target */
-        char theme[STMT_WORD_MAX];  /* theme class: "weapons", "" */
+        char frame[STMT_WORD_MAX]; /* "transfer", "attack", "svo:<lemma>" */
+        char agent[STMT_ID_MAX];   /* who does it */
+        char patient[STMT_ID_MAX]; /* to/at whom: recipient, target */
+        char theme[STMT_WORD_MAX]; /* theme class: "weapons", "" */
         struct quantity qty;
+        /* A measure that singles out which things are meant ("3.0-litre"
+         * engines, not the 2.0-litre ones), or "".  Not part of the key:
+         * match treats a specific statement as about other things than
+         * one with another qualifier or none. */
+        char qual[STMT_WORD_MAX];
 };
 
 struct stmt {
-        struct entity speaker; /* id "" + name of the publication when unattributed */
+        struct entity speaker;  /* id "" + name of the publication when unattributed */
         struct entity claimant; /* REPORT/DENY: who made the claim, if named */
         enum stance stance;
-        int negated;           /* polarity: 0 positive, 1 negative */
+        int negated; /* polarity: 0 positive, 1 negative */
         enum modality modality;
         enum tscope tscope;
         struct prop prop;
-        double strength;       /* 0..1: how sure the extraction is */
-        const char *cue;       /* lexicon word that set stance/polarity, static */
+        double strength; /* 0..1: how sure the extraction is */
+        const char *cue; /* lexicon word that set stance/polarity, static */
         /* The proposition in plain words for alert summaries, filled by
          * the analyzer: "North Korea supplies weapons to Russia" (positive
          * form, present tense, names not ids). Serialized as "gist". */
         char gist[160];
-        size_t off, len;       /* the sentence: byte range in article text */
-        char *text;            /* the sentence, owned */
+        size_t off, len; /* the sentence: byte range in article text */
+        char *text;      /* the sentence, owned */
 };
 
 /* A growable array of statements; zero-initialise, stmt_list_free. */

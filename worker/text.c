@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -339,9 +340,17 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
                                 if (end < len &&
                                     (isalpha(s[end]) || (s[end] == '-' && end + 1 < len &&
                                                          isalpha(s[end + 1])))) {
-                                        memset(t->norm, 0, sizeof(t->norm));
+                                        struct text_tok w;
+                                        size_t nn = strlen(t->norm);
+
+                                        memset(&w, 0, sizeof(w));
+                                        if (s[end] == '-' && nn + 1 < TEXT_NORM_MAX)
+                                                t->norm[nn++] = '-';
+                                        end =
+                                            scan_word(s, end + (s[end] == '-'), len, &w);
+                                        snprintf(t->norm + nn, TEXT_NORM_MAX - nn, "%s",
+                                                 w.norm);
                                         t->kind = TEXT_WORD;
-                                        end = scan_word(s, i, len, t);
                                 }
                         } else if (cc == C_ALPHA && (s[i] == 'n' || s[i] == 'N') &&
                                    i + 2 < len && is_nt(s, i + 1, len, &end)) {
