@@ -245,11 +245,20 @@ static void test_records(void)
                 CHECK_STR(rec_article(json_array_get(a, 3)), "a3");
         }
         json_decref(a);
+        /* a cap: the oldest half and the newest half, oldest first */
         a = lookup_key(s, k, 2);
         CHECK(a && json_array_size(a) == 2);
         if (a && json_array_size(a) == 2) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a2");
+                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
                 CHECK_STR(rec_article(json_array_get(a, 1)), "a3");
+        }
+        json_decref(a);
+        a = lookup_key(s, k, 3);
+        CHECK(a && json_array_size(a) == 3);
+        if (a && json_array_size(a) == 3) {
+                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(rec_article(json_array_get(a, 1)), "a2");
+                CHECK_STR(rec_article(json_array_get(a, 2)), "a3");
         }
         json_decref(a);
 

@@ -110,13 +110,24 @@ static void test_order(void)
         }
         json_decref(a);
 
-        /* max_per_key: the newest two, oldest first */
+        /* max_per_key: the oldest half and the newest half, oldest first */
         a = lookup_key(s, k, 2);
         CHECK(a && json_array_size(a) == 2);
         if (a && json_array_size(a) == 2) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a2a");
+                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
                 CHECK_STR(rec_article(json_array_get(a, 1)), "a3");
         }
+        json_decref(a);
+        a = lookup_key(s, k, 3);
+        CHECK(a && json_array_size(a) == 3);
+        if (a && json_array_size(a) == 3) {
+                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(rec_article(json_array_get(a, 1)), "a2a");
+                CHECK_STR(rec_article(json_array_get(a, 2)), "a3");
+        }
+        json_decref(a);
+        a = lookup_key(s, k, 1); /* one: the newest */
+        CHECK(a && json_array_size(a) == 1 && !strcmp(rec_article(json_array_get(a, 0)), "a3"));
         json_decref(a);
         a = lookup_key(s, k, 99); /* more than there are */
         CHECK(a && json_array_size(a) == 5);

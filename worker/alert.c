@@ -44,7 +44,8 @@ int cand_from_record(const json_t *rec, struct cand *c)
                 return -1;
         if (stmt_from_json(s, &c->st) == -1)
                 return -1;
-        c->article = json_deep_copy(a);
+        /* records are read-only: share the article, don't copy it */
+        c->article = json_incref((json_t *)a);
         c->published_ms = json_integer_value(json_object_get(rec, "ts"));
         c->seq = (int)json_integer_value(json_object_get(rec, "seq"));
         if (!c->article) {

@@ -78,8 +78,9 @@ const struct config_def config_defs[] = {
         "largest article accepted; larger ones go to the DLQ"),
     INT(max_sentences, "2000", 1, 1000000, "sentences analyzed per article"),
     INT(max_statements, "500", 1, 100000, "statements kept per article"),
-    INT(max_candidates, "50", 1, 10000,
-        "newest earlier statements compared per proposition key"),
+    INT(max_candidates, "16", 2, 10000,
+        "earlier statements compared per proposition key: all of them, or when a "
+        "key holds more, the oldest half and the newest half"),
     INT(redis_timeout_ms, "2000", 1, 600000, "Redis connect and command timeout"),
     INT(delivery_timeout_ms, "30000", 1, 3600000,
         "how long a sink may take to deliver a batch of alerts"),

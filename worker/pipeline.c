@@ -462,10 +462,11 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                         if (!b->keys[i][j][0])
                                 continue;
                         rec = cand_record(items[i].art, &b->stmts[i].v[j], (int)j);
-                        recs[nr].json =
-                            rec ? json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-                        json_decref(rec);
-                        if (!recs[nr].json)
+                        recs[nr].obj = rec; /* released with recs */
+                        if (!rec)
+                                goto done;
+                        if (pl->st->ops->needs_text &&
+                            !(recs[nr].json = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS)))
                                 goto done;
                         recs[nr].key = b->keys[i][j];
                         recs[nr].article_id = items[i].art->id;
@@ -479,8 +480,10 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                 metric_add(pl->m.redis_errors, 1);
         }
 done:
-        for (i = 0; i < cap; i++)
+        for (i = 0; i < cap; i++) {
                 free((char *)recs[i].json);
+                json_decref(recs[i].obj);
+        }
         free(recs);
         return rc;
 }

@@ -24,7 +24,10 @@ struct store_query {
         size_t n_articles;
         const char *const *keys; /* proposition keys, distinct */
         size_t n_keys;
-        size_t max_per_key;      /* newest records kept per key; 0 = all */
+        size_t max_per_key;      /* records per key; 0 = all. When a key holds
+                                  * more, the oldest half and the newest half:
+                                  * alerts point at the earliest statement,
+                                  * and recent ones matter most. */
         /* out, allocated by store_lookup, released by store_query_clear */
         int *done;     /* n_articles flags: 1 when already processed */
         json_t **recs; /* n_keys JSON arrays of records, oldest first */
@@ -35,11 +38,17 @@ struct store_rec {
         const char *key;        /* proposition key */
         const char *article_id;
         int64_t ts_ms;          /* article published_at: orders records */
-        const char *json;       /* cand_record() dump, NUL-terminated */
+        const char *json;       /* cand_record() dump, NUL-terminated; may be
+                                 * NULL when ops->needs_text is 0 and obj is set */
+        json_t *obj;            /* optional: the same record parsed; a store
+                                 * may keep a reference instead of parsing */
 };
 
 struct store_ops {
         const char *name;
+        /* 1 when put() needs store_rec.json (text); 0 when the parsed
+         * store_rec.obj is enough and callers may leave json NULL. */
+        int needs_text;
         int (*lookup)(struct store *s, struct store_query *q, char *errstr,
                       size_t errstr_size);
         int (*put)(struct store *s, const struct store_rec *recs, size_t n,

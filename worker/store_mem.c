@@ -302,7 +302,7 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
 {
         struct mem_store *m = (struct mem_store *)s;
         const struct mkey *k;
-        size_t i, j, from;
+        size_t i, j, from, head;
 
         q->done = calloc(q->n_articles ? q->n_articles : 1, sizeof(*q->done));
         q->recs = calloc(q->n_keys ? q->n_keys : 1, sizeof(*q->recs));
@@ -318,9 +318,14 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                         goto fail;
                 if (!(k = key_find(m, q->keys[i])))
                         continue;
-                from =
-                    q->max_per_key && k->n > q->max_per_key ? k->n - q->max_per_key : 0;
-                for (j = from; j < k->n; j++) {
+                /* all, or the oldest half and the newest half */
+                head = q->max_per_key && k->n > q->max_per_key ? q->max_per_key / 2 : k->n;
+                from = q->max_per_key && k->n > q->max_per_key
+                               ? k->n - (q->max_per_key - head)
+                               : k->n;
+                for (j = 0; j < k->n; j++) {
+                        if (j == head && j < from)
+                                j = from;
                         if (json_array_append(q->recs[i], k->v[j]->doc) == -1)
                                 goto fail;
                 }
@@ -335,10 +340,18 @@ fail:
 /* Keeps one record unless it is already there. Returns 0 or -1. */
 static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
 {
-        struct mprobe pr = {
-            .key = sr->key, .article_id = sr->article_id, .json = sr->json};
-        uint64_t h =
-            hash_str(hash_str(hash_str(FNV_OFFSET, sr->key), sr->article_id), sr->json);
+        /* Without the text, a record is known by its article and its
+         * statement index ("#seq"), which is what makes it unique. */
+        char ident[32];
+        const char *text = sr->json;
+
+        if (!text) {
+                snprintf(ident, sizeof(ident), "#%lld",
+                         (long long)json_integer_value(json_object_get(sr->obj, "seq")));
+                text = ident;
+        }
+        struct mprobe pr = {.key = sr->key, .article_id = sr->article_id, .json = text};
+        uint64_t h = hash_str(hash_str(hash_str(FNV_OFFSET, sr->key), sr->article_id), text);
         json_error_t jerr;
         struct mkey *k;
         struct mrec *r = NULL;
@@ -348,7 +361,7 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         r = calloc(1, sizeof(*r));
         if (!r)
                 goto fail;
-        r->doc = json_loads(sr->json, 0, &jerr);
+        r->doc = sr->obj ? json_incref(sr->obj) : json_loads(sr->json, 0, &jerr);
         if (!json_is_object(r->doc)) {
                 /* Like a Redis lookup skipping a member it cannot parse. */
                 log_warn("store mem",
@@ -359,7 +372,7 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
                 return 0;
         }
         r->ts_ms = sr->ts_ms;
-        if (!(r->json = strdup(sr->json)) || !(r->article_id = strdup(sr->article_id)))
+        if (!(r->json = strdup(text)) || !(r->article_id = strdup(sr->article_id)))
                 goto fail;
         if (!(k = key_get(m, sr->key)))
                 goto fail;
@@ -382,7 +395,7 @@ static int mem_put(struct store *s, const struct store_rec *recs, size_t n, char
         size_t i;
 
         for (i = 0; i < n; i++) {
-                if (!recs[i].key || !recs[i].article_id || !recs[i].json) {
+                if (!recs[i].key || !recs[i].article_id || (!recs[i].json && !recs[i].obj)) {
                         set_err(errstr, errstr_size,
                                 "store mem: put: record without key, article id or json");
                         return -1;

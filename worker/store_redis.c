@@ -539,17 +539,27 @@ static int rs_cmd(struct redis_store *r, const char *name, const char *key, int 
 
 /* ---- lookup -------------------------------------------------------- */
 
+/* Every record of a key, or when it holds more than ARGV[1], the oldest
+ * half and the newest half (store.h): one command, one slot. */
+static const char lookup_script[] =
+        "local n = redis.call('ZCARD', KEYS[1]) "
+        "local m = tonumber(ARGV[1]) "
+        "if m == 0 or n <= m then return redis.call('ZRANGE', KEYS[1], 0, -1) end "
+        "local h = math.floor(m / 2) "
+        "local a = {} "
+        "if h > 0 then a = redis.call('ZRANGE', KEYS[1], 0, h - 1) end "
+        "local b = redis.call('ZRANGE', KEYS[1], h - m, -1) "
+        "for i = 1, #b do a[#a + 1] = b[i] end "
+        "return a";
+
 static int build_lookup(struct redis_store *r, void *ctx)
 {
         const struct store_query *q = ctx;
-        char from[32];
-        const char *range[2] = {from, "-1"};
+        const char *argv[5];
+        char max[32];
         size_t i;
 
-        if (q->max_per_key)
-                snprintf(from, sizeof(from), "-%zu", q->max_per_key);
-        else
-                snprintf(from, sizeof(from), "0");
+        snprintf(max, sizeof(max), "%zu", q->max_per_key);
         for (i = 0; i < q->n_articles; i++) {
                 if (rs_cmd(r, "EXISTS",
                            rs_key(r, "%sdone:{%s}", r->ns, q->article_ids[i]), 0,
@@ -557,7 +567,13 @@ static int build_lookup(struct redis_store *r, void *ctx)
                         return -1;
         }
         for (i = 0; i < q->n_keys; i++) {
-                if (rs_cmd(r, "ZRANGE", rs_recs_key(r, q->keys[i]), 2, range) == -1)
+                argv[0] = "EVAL";
+                argv[1] = lookup_script;
+                argv[2] = "1";
+                if (!(argv[3] = rs_recs_key(r, q->keys[i])))
+                        return -1;
+                argv[4] = max;
+                if (rs_append(r, "EVAL", 5, argv, NULL) == -1)
                         return -1;
         }
         return 0;
@@ -1063,6 +1079,7 @@ static void redis_destroy(struct store *s)
 
 static const struct store_ops redis_ops = {
     .name = "redis",
+    .needs_text = 1,
     .lookup = redis_lookup,
     .put = redis_put,
     .mark = redis_mark,
