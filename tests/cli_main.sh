@@ -58,6 +58,16 @@ expect 1 "" -- "$bin" replay --input "$src/examples/thread.jsonl" --redis redis:
 expect 0 "" -- "$bin" analyze "$src/examples/dateline.txt"
 [ -s "$tmp/out" ] && python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" &&
         ok || bad "analyze output is not JSON lines"
+# the worked example, in our words: North Korea (KP) denies, South Korea
+# (KR) reports, one proposition: KP supplies weapons to RU
+python3 - "$tmp/out" <<'PY' && ok || bad "analyze: worked example statements"
+import json, sys
+st = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+key = lambda s: (s["proposition"]["frame"], s["proposition"]["agent"], s["proposition"]["patient"], s["proposition"]["theme"])
+want = ("transfer", "KP", "RU", "weapons")
+assert any(s["speaker"]["id"] == "KP" and s["stance"] == "deny" and key(s) == want for s in st), st
+assert any(s["speaker"]["id"] == "KR" and s["stance"] != "deny" and s["polarity"] == "positive" and key(s) == want for s in st), st
+PY
 expect 0 "replay report" -- "$bin" replay --input "$src/examples/thread.jsonl"
 python3 - "$tmp/out" <<'PY' && ok || bad "replay of the example thread: wrong alerts"
 import json, sys
