@@ -117,6 +117,19 @@ static const char *const not_names[] = {
 #define CL_VBEF         0x0800u /* words before a verb: to, modals */
 #define CL_SCALE        0x1000u /* thousand, million */
 #define CL_SUBORD       0x2000u /* subordinators: so, because, after, if */
+#define CL_REL          0x4000u /* relative pronouns: that, which, who */
+
+/* Copies src into dst[size], truncated: snprintf without the format
+ * parsing, for the per-mention hot path. */
+static void str_copy(char *dst, size_t size, const char *src)
+{
+        size_t n = strlen(src);
+
+        if (n >= size)
+                n = size - 1;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+}
 
 static const char *norm(const struct ctx *cx, size_t i)
 {
@@ -240,7 +253,7 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
 
         for (i = 0; i < cx->naff; i++) {
                 if (strcmp(cx->aff[i].name_id, m->ent.id) == 0) {
-                        snprintf(m->ent.id, sizeof(m->ent.id), "%s", cx->aff[i].ent.id);
+                        str_copy(m->ent.id, sizeof(m->ent.id), cx->aff[i].ent.id);
                         return;
                 }
         }
@@ -290,8 +303,8 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                           strcmp(norm(cx, i), "the") == 0)) {
                         if (!(m = mention_push(cx, i, i + n)))
                                 return -1;
-                        snprintf(m->ent.id, sizeof(m->ent.id), "%s", e->id);
-                        snprintf(m->ent.name, sizeof(m->ent.name), "%s", e->name);
+                        str_copy(m->ent.id, sizeof(m->ent.id), e->id);
+                        str_copy(m->ent.name, sizeof(m->ent.name), e->name);
                         m->kind = e->kind;
                         i += n;
                         continue;
@@ -323,7 +336,8 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                         }
                         if (!(m = mention_push(cx, i, j)))
                                 return -1;
-                        snprintf(m->ent.id, sizeof(m->ent.id), "name:%s", norm(cx, last));
+                        memcpy(m->ent.id, "name:", 5);
+                        str_copy(m->ent.id + 5, sizeof(m->ent.id) - 5, norm(cx, last));
                         span_text(cx, i, j, m->ent.name, sizeof(m->ent.name));
                         m->kind = "name";
                         affiliate(cx, s0, s1, m);
@@ -441,9 +455,7 @@ static int entity_before(const struct ctx *cx, size_t lo, size_t p,
 
 static int is_relative(const struct ctx *cx, size_t i)
 {
-        const char *s = norm(cx, i);
-
-        return strcmp(s, "that") == 0 || strcmp(s, "which") == 0 || strcmp(s, "who") == 0;
+        return (cx->cls[i] & CL_REL) != 0;
 }
 
 /* First entity after token p within (p, hi), at most ROLE_WINDOW tokens,
@@ -529,7 +541,7 @@ static int is_passive(const struct ctx *cx, size_t c0, size_t p)
 
 static void set_role(char *dst, const struct entity *e)
 {
-        snprintf(dst, STMT_ID_MAX, "%s", e->id);
+        str_copy(dst, STMT_ID_MAX, e->id);
 }
 
 static const char *const verb_before[] = {
@@ -1324,6 +1336,8 @@ static const char *const subordinators[] = {
     "which", "who",     "whom",    "since",   "although", "though", "unless",
     "until", "before",  "despite", "whether", "where",    "once",   NULL};
 
+static const char *const relatives[] = {"that", "which", "who", NULL};
+
 #define CLS_SIZE 1024 /* power of two, > 2x the words below */
 static struct {
         const char *word;
@@ -1359,6 +1373,7 @@ static void cls_build(void)
         cls_add(verb_before, CL_VBEF);
         cls_add(scale_words, CL_SCALE);
         cls_add(subordinators, CL_SUBORD);
+        cls_add(relatives, CL_REL);
 }
 
 static uint32_t cls_of(const char *w, uint32_t h)
