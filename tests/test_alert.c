@@ -73,7 +73,8 @@ static void test_document(void)
         CHECK(c.seq == 2);
         CHECK(c.published_ms == claim->published_ms);
         CHECK_STR(c.st.text, old.text);
-        CHECK(cand_from_record(json_object(), &back) == -1);
+        rec = json_object(); /* not a record */
+        CHECK(cand_from_record(rec, &back) == -1);
         json_decref(rec);
 
         snprintf(st.speaker.id, sizeof(st.speaker.id), "RT");
