@@ -183,8 +183,11 @@ static void *lane_main(void *arg)
         size_t i;
 
         for (i = 0; i < ln->nf->n; i++) {
-                if (ln->out[i] == OUT_RETRY) /* left over from a failed try */
-                        ln->out[i] = *ln->nf->running ? deliver(ln, i) : OUT_RETRY;
+                if (ln->out[i] != OUT_RETRY) /* settled in an earlier try */
+                        continue;
+                if (!*ln->nf->running)
+                        break;
+                ln->out[i] = deliver(ln, i);
                 if (ln->out[i] == OUT_DONE)
                         metric_add(ln->delivered, 1);
                 else if (ln->out[i] == OUT_SKIP)

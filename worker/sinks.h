@@ -18,7 +18,7 @@
  *
  * Slack and webhook publish() post synchronously: they return once the
  * alert is delivered, refused for good, or retried for http_retry_for_ms
- * (then sink_http_failed_for_good() says so), or stopped (see
+ * (then sinks_failed_for_good() says so), or stopped (see
  * sinks_set_running).  URLs and secrets are never logged: only the host. */
 #ifndef CW_SINKS_H
 #define CW_SINKS_H
