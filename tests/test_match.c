@@ -166,6 +166,62 @@ static void test_numeric(void)
         cand_clear(&c[0]);
 }
 
+/* A store keeps statements as JSON: "at least" and "up to" must come back
+ * as bounds, not as "about", or a lower bound of 5,000 would no longer
+ * be consistent with a later 9,000. */
+static void test_bound_round_trip(void)
+{
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000);
+        struct stmt x = mkst("PL", STANCE_ASSERT, 0, "", "UA"), back, y;
+        struct cand c[1];
+        struct alert_list al = {0};
+        int b;
+
+        snprintf(x.prop.frame, sizeof(x.prop.frame), "kill");
+        for (b = QTY_EXACT; b <= QTY_UP_TO; b++) {
+                json_t *o;
+
+                x.prop.qty = (struct quantity){1, 5000, "people", b};
+                o = stmt_to_json(&x);
+                CHECK(o && stmt_from_json(o, &back) == 0);
+                CHECK(back.prop.qty.approx == b);
+                CHECK(json_is_true(json_object_get(
+                          json_object_get(json_object_get(o, "proposition"), "quantity"),
+                          "approx")) == (b != QTY_EXACT));
+                json_decref(o);
+                stmt_clear(&back);
+        }
+        /* "at least 5,000" then "9,000": consistent after the round trip */
+        x.prop.qty = (struct quantity){1, 5000, "people", QTY_AT_LEAST};
+        {
+                json_t *o = stmt_to_json(&x);
+
+                CHECK(stmt_from_json(o, &back) == 0);
+                json_decref(o);
+        }
+        y = mkst("UA", STANCE_ASSERT, 0, "", "UA");
+        y.prop = back.prop;
+        y.prop.qty = (struct quantity){1, 9000, "people", QTY_EXACT};
+        c[0] = mkcand(&a1, back, 0);
+        CHECK(match_stmt(&mc, &a2, &y, 0, c, 1, 0, &al) == 0);
+        stmt_clear(&back);
+        /* a record written before "bound" existed reads as "about" */
+        {
+                json_t *o =
+                    json_loads("{\"proposition\":{\"frame\":\"kill\",\"quantity\":"
+                               "{\"value\":3,\"unit\":\"people\",\"approx\":true}},"
+                               "\"text\":\"t\"}",
+                               0, NULL);
+
+                CHECK(o && stmt_from_json(o, &back) == 0 &&
+                      back.prop.qty.approx == QTY_ABOUT);
+                json_decref(o);
+                stmt_clear(&back);
+        }
+        alert_list_free(&al);
+        cand_clear(&c[0]);
+}
+
 /* A denial about the 12-inch guns says nothing about guns in general:
  * it is matched only with statements about the same 12-inch guns. */
 static void test_qualifier(void)
@@ -199,6 +255,7 @@ int main(void)
         test_denial_in_same_article();
         test_no_alert();
         test_numeric();
+        test_bound_round_trip();
         test_qualifier();
         return check_done("test_match");
 }

@@ -697,7 +697,7 @@ static double scale_of(const char *s)
         return 1;
 }
 
-/* approx: 1 about, 2 a lower bound, 3 an upper bound */
+/* The bound a word before the number sets (QTY_* in stmt.h). */
 static int approx_before(const struct ctx *cx, size_t c0, size_t i)
 {
         const char *a = i > c0 ? norm(cx, i - 1) : "",
@@ -707,21 +707,21 @@ static int approx_before(const struct ctx *cx, size_t c0, size_t i)
             (strcmp(a, "than") == 0 && strcmp(b, "more") == 0) ||
             strcmp(a, "over") == 0 ||
             (strcmp(a, "than") == 0 && strcmp(b, "higher") == 0))
-                return 2;
+                return QTY_AT_LEAST;
         if (strcmp(a, "to") == 0 && strcmp(b, "up") == 0)
-                return 3;
+                return QTY_UP_TO;
         if (strcmp(a, "many") == 0 && strcmp(b, "as") == 0)
-                return 3;
+                return QTY_UP_TO;
         if (strcmp(a, "than") == 0 && (strcmp(b, "fewer") == 0 || strcmp(b, "less") == 0))
-                return 3;
+                return QTY_UP_TO;
         if (strcmp(a, "about") == 0 || strcmp(a, "around") == 0 ||
             strcmp(a, "some") == 0 || strcmp(a, "roughly") == 0 ||
             strcmp(a, "nearly") == 0 || strcmp(a, "almost") == 0 ||
             strcmp(a, "approximately") == 0 ||
             (strcmp(a, "to") == 0 && strcmp(b, "close") == 0) ||
             strcmp(a, "between") == 0 || strcmp(a, "estimated") == 0)
-                return 1;
-        return 0;
+                return QTY_ABOUT;
+        return QTY_EXACT;
 }
 
 /* The first number with a unit in [c0, c1): "175,000 troops", "millions
@@ -760,7 +760,7 @@ static size_t find_quantity(const struct ctx *cx, size_t c0, size_t c1,
                                          lexicon_unit_name(cx->lx, w->unit));
                                 q->approx = approx_before(cx, c0, i);
                                 if (t->kind != TEXT_NUM || (j > i + 1 && !q->approx))
-                                        q->approx = 1;
+                                        q->approx = QTY_ABOUT;
                                 return k;
                         }
                         if (cx->tt.v[k].kind != TEXT_WORD ||

@@ -83,15 +83,15 @@ static int is_same_article(const struct article *art, const struct cand *c)
 static void qty_bounds(const struct quantity *q, double *lo, double *hi)
 {
         switch (q->approx) {
-        case 2: /* at least, more than */
+        case QTY_AT_LEAST:
                 *lo = q->value;
                 *hi = INFINITY;
                 break;
-        case 3: /* up to, as many as */
+        case QTY_UP_TO:
                 *lo = 0;
                 *hi = q->value;
                 break;
-        case 1:
+        case QTY_ABOUT:
                 *lo = q->value / 1.25;
                 *hi = q->value * 1.25;
                 break;

@@ -111,6 +111,34 @@ static json_t *entity_json(const struct entity *e)
         return json_pack("{s:s, s:s}", "id", e->id, "name", e->name);
 }
 
+/* Names of the bounds after QTY_EXACT, as serialized in "bound". */
+static const char *const qty_bound_names[] = {"", "about", "at_least", "up_to"};
+
+/* {"value","unit","approx":bool,"bound"}: "approx" says whether the number
+ * is inexact (the older readers' field), "bound" how it bounds the value. */
+static json_t *qty_json(const struct quantity *q)
+{
+        json_t *o = json_pack("{s:f, s:s, s:b}", "value", q->value, "unit", q->unit,
+                              "approx", q->approx != QTY_EXACT);
+
+        if (o && q->approx > QTY_EXACT && q->approx <= QTY_UP_TO)
+                json_object_set_new(o, "bound", json_string(qty_bound_names[q->approx]));
+        return o;
+}
+
+/* The inverse of qty_json; a record without "bound" is about its value
+ * when "approx" is true. */
+static int qty_approx_from_json(const json_t *q)
+{
+        const char *b = json_string_value(json_object_get(q, "bound"));
+        int i;
+
+        for (i = QTY_ABOUT; b && i <= QTY_UP_TO; i++)
+                if (strcmp(b, qty_bound_names[i]) == 0)
+                        return i;
+        return json_is_true(json_object_get(q, "approx")) ? QTY_ABOUT : QTY_EXACT;
+}
+
 static json_t *prop_json(const struct prop *p)
 {
         json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "frame", p->frame, "agent",
@@ -119,10 +147,7 @@ static json_t *prop_json(const struct prop *p)
         if (o && p->qual[0])
                 json_object_set_new(o, "qualifier", json_string(p->qual));
         if (o && p->qty.has)
-                json_object_set_new(o, "quantity",
-                                    json_pack("{s:f, s:s, s:b}", "value", p->qty.value,
-                                              "unit", p->qty.unit, "approx",
-                                              p->qty.approx));
+                json_object_set_new(o, "quantity", qty_json(&p->qty));
         return o;
 }
 
@@ -186,7 +211,7 @@ static void prop_from_json(const json_t *o, struct prop *p)
                 p->qty.has = 1;
                 p->qty.value = json_number_value(json_object_get(q, "value"));
                 copy_str(q, "unit", p->qty.unit, sizeof(p->qty.unit));
-                p->qty.approx = json_is_true(json_object_get(q, "approx"));
+                p->qty.approx = qty_approx_from_json(q);
         }
 }
 

@@ -40,8 +40,14 @@ struct quantity {
         int has;
         double value;
         char unit[STMT_WORD_MAX]; /* "troops", "usd", "" */
-        int approx;               /* about, some, as many as, millions of */
+        int approx;               /* QTY_EXACT or one of the QTY_* below */
 };
+
+/* struct quantity.approx: how the number bounds the true value. */
+#define QTY_EXACT    0 /* "5,937" */
+#define QTY_ABOUT    1 /* about, some, roughly, millions of */
+#define QTY_AT_LEAST 2 /* at least, more than: a lower bound */
+#define QTY_UP_TO    3 /* up to, as many as: an upper bound */
 
 /* What is said: a frame with role fillers as canonical entity ids.
  * Converse verbs are normalised at extraction time ("Russia buys shells
