@@ -55,6 +55,32 @@ int cand_from_record(const json_t *rec, struct cand *c)
         return 0;
 }
 
+json_t *cand_to_record(const struct cand *c)
+{
+        json_t *rec = json_object();
+
+        if (!rec)
+                return NULL;
+        if (json_object_set(rec, "article", c->article) ||
+            json_object_set_new(rec, "statement", stmt_to_json(&c->st)) ||
+            json_object_set_new(rec, "ts", json_integer(c->published_ms)) ||
+            json_object_set_new(rec, "seq", json_integer(c->seq))) {
+                json_decref(rec);
+                return NULL;
+        }
+        return rec;
+}
+
+int cand_copy(struct cand *dst, const struct cand *src)
+{
+        *dst = *src;
+        dst->st.text = strdup(src->st.text ? src->st.text : "");
+        if (!dst->st.text)
+                return -1;
+        json_incref(dst->article);
+        return 0;
+}
+
 void alert_make_id(const char *art_id, int seq, const char *against_id, int against_seq,
                    enum alert_kind kind, char out[ALERT_ID_LEN + 1])
 {

@@ -32,6 +32,14 @@ json_t *cand_record(const struct article *art, const struct stmt *st, int seq);
 /* Parses a record made by cand_record into *c. Returns 0 or -1. */
 int cand_from_record(const json_t *rec, struct cand *c);
 
+/* The record of an existing candidate, as cand_record makes it. New
+ * reference, or NULL when out of memory. */
+json_t *cand_to_record(const struct cand *c);
+
+/* Makes dst a copy of src that owns its text and holds its own reference
+ * to the article (cand_clear releases them). Returns 0 or -1. */
+int cand_copy(struct cand *dst, const struct cand *src);
+
 struct alert {
         char id[ALERT_ID_LEN + 1];
         enum alert_kind kind;

@@ -39,6 +39,7 @@ struct keyslot {
         char *key;
         struct cand *v;
         size_t n, cap;
+        size_t borrowed; /* v[0..borrowed) belong to the store */
 };
 
 /* Per-batch working state. */
@@ -161,7 +162,7 @@ static void batch_clear(struct batch *b, size_t n)
         for (i = 0; b->keys && i < n; i++)
                 free(b->keys[i]);
         for (i = 0; b->slots && i < b->nslots; i++) {
-                for (j = 0; j < b->slots[i].n; j++)
+                for (j = b->slots[i].borrowed; j < b->slots[i].n; j++)
                         cand_clear(&b->slots[i].v[j]);
                 free(b->slots[i].v);
                 free(b->slots[i].key);
@@ -255,6 +256,7 @@ static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items
         q.keys = keys;
         q.n_keys = nk;
         q.max_per_key = pl->pc.max_candidates;
+        q.want_cands = pl->st->ops->native_cands;
         pl->stats.store_calls++;
         if (store_lookup(pl->st, &q, errstr, errstr_size) == -1) {
                 pl->stats.store_errors++;
@@ -267,7 +269,16 @@ static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items
                 if (q.done[j++])
                         items[i].result = ITEM_DUPLICATE;
         }
-        for (i = 0; i < nk; i++) {
+        for (i = 0; i < nk && q.cands; i++) {
+                size_t k;
+
+                /* borrowed from the store: valid until the batch's put */
+                for (k = 0; k < q.cands[i].n; k++)
+                        if (slot_push(ksv[i], q.cands[i].v[k]) == -1)
+                                goto done;
+                ksv[i]->borrowed = ksv[i]->n;
+        }
+        for (i = 0; i < nk && q.recs; i++) {
                 size_t k, m = json_array_size(q.recs[i]);
 
                 for (k = 0; k < m; k++) {
@@ -442,7 +453,10 @@ static int overlay_add(struct batch *b, struct item *it, size_t i)
 static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, size_t n,
                      char *errstr, size_t errstr_size)
 {
+        int native = pl->st->ops->native_cands;
         struct store_rec *recs = NULL;
+        struct cand *cands = NULL;
+        json_t **refs = NULL;
         size_t i, j, nr = 0, cap = 0;
         int rc = -1;
 
@@ -451,16 +465,34 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                         cap += b->stmts[i].n;
         if (cap == 0)
                 return 0;
-        if (!(recs = calloc(cap, sizeof(*recs))))
-                return -1;
+        recs = calloc(cap, sizeof(*recs));
+        cands = native ? calloc(cap, sizeof(*cands)) : NULL;
+        refs = native ? calloc(n, sizeof(*refs)) : NULL;
+        if (!recs || (native && (!cands || !refs)))
+                goto done;
         for (i = 0; i < n; i++) {
                 if (items[i].result != ITEM_PENDING)
                         continue;
+                if (native && !(refs[i] = article_ref_json(items[i].art)))
+                        goto done;
                 for (j = 0; j < b->stmts[i].n; j++) {
                         json_t *rec;
 
                         if (!b->keys[i][j][0])
                                 continue;
+                        recs[nr].key = b->keys[i][j];
+                        recs[nr].article_id = items[i].art->id;
+                        recs[nr].ts_ms = items[i].art->published_ms;
+                        if (native) {
+                                /* the store copies what it keeps */
+                                cands[nr].st = b->stmts[i].v[j];
+                                cands[nr].article = refs[i];
+                                cands[nr].published_ms = items[i].art->published_ms;
+                                cands[nr].seq = (int)j;
+                                recs[nr].cand = &cands[nr];
+                                nr++;
+                                continue;
+                        }
                         rec = cand_record(items[i].art, &b->stmts[i].v[j], (int)j);
                         recs[nr].obj = rec; /* released with recs */
                         if (!rec)
@@ -468,9 +500,7 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                         if (pl->st->ops->needs_text &&
                             !(recs[nr].json = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS)))
                                 goto done;
-                        recs[nr].key = b->keys[i][j];
-                        recs[nr].article_id = items[i].art->id;
-                        recs[nr++].ts_ms = items[i].art->published_ms;
+                        nr++;
                 }
         }
         pl->stats.store_calls++;
@@ -480,10 +510,14 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                 metric_add(pl->m.redis_errors, 1);
         }
 done:
-        for (i = 0; i < cap; i++) {
+        for (i = 0; recs && i < cap; i++) {
                 free((char *)recs[i].json);
                 json_decref(recs[i].obj);
         }
+        for (i = 0; refs && i < n; i++)
+                json_decref(refs[i]);
+        free(refs);
+        free(cands);
         free(recs);
         return rc;
 }

@@ -21,8 +21,14 @@ void store_query_clear(struct store_query *q)
                 for (i = 0; i < q->n_keys; i++)
                         json_decref(q->recs[i]);
         }
+        if (q->cands) {
+                for (i = 0; i < q->n_keys; i++)
+                        free(q->cands[i].v);
+        }
+        free(q->cands);
         free(q->recs);
         free(q->done);
+        q->cands = NULL;
         q->recs = NULL;
         q->done = NULL;
 }

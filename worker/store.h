@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cand; /* alert.h */
+
 struct store;
 
 struct store_query {
@@ -28,9 +30,18 @@ struct store_query {
                                   * more, the oldest half and the newest half:
                                   * alerts point at the earliest statement,
                                   * and recent ones matter most. */
+        int want_cands;          /* with ops->native_cands: fill cands, not recs */
         /* out, allocated by store_lookup, released by store_query_clear */
         int *done;     /* n_articles flags: 1 when already processed */
         json_t **recs; /* n_keys JSON arrays of records, oldest first */
+        struct store_cands *cands; /* want_cands: n_keys lists, oldest first */
+};
+
+/* Candidates a store holds parsed already: borrowed pointers, valid until
+ * the next put. */
+struct store_cands {
+        const struct cand **v;
+        size_t n;
 };
 
 /* One statement record to keep, under its proposition key. */
@@ -42,6 +53,9 @@ struct store_rec {
                                  * NULL when ops->needs_text is 0 and obj is set */
         json_t *obj;            /* optional: the same record parsed; a store
                                  * may keep a reference instead of parsing */
+        const struct cand *cand; /* with ops->native_cands: the record as a
+                                  * candidate; the store copies it and
+                                  * json/obj may both be NULL */
 };
 
 struct store_ops {
@@ -49,6 +63,10 @@ struct store_ops {
         /* 1 when put() needs store_rec.json (text); 0 when the parsed
          * store_rec.obj is enough and callers may leave json NULL. */
         int needs_text;
+        /* 1 when the store keeps candidates parsed: put() takes
+         * store_rec.cand and lookup() fills store_query.cands on request,
+         * so nothing goes through JSON (the in-memory store). */
+        int native_cands;
         int (*lookup)(struct store *s, struct store_query *q, char *errstr,
                       size_t errstr_size);
         int (*put)(struct store *s, const struct store_rec *recs, size_t n,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alert.h"
 #include "log.h"
 
 /* One open-addressing table of entries with their hashes; no deletion. */
@@ -40,7 +41,9 @@ struct mrec {
         struct mkey *k;
         char *article_id;
         char *json;
-        json_t *doc;
+        json_t *doc;     /* NULL until a JSON lookup when put as a candidate */
+        struct cand cand;
+        int has_cand;
         int64_t ts_ms;
 };
 
@@ -247,6 +250,8 @@ static void rec_free(void *e)
         struct mrec *r = e;
 
         json_decref(r->doc);
+        if (r->has_cand)
+                cand_clear(&r->cand);
         free(r->json);
         free(r->article_id);
         free(r);
@@ -305,8 +310,11 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
         size_t i, j, from, head;
 
         q->done = calloc(q->n_articles ? q->n_articles : 1, sizeof(*q->done));
-        q->recs = calloc(q->n_keys ? q->n_keys : 1, sizeof(*q->recs));
-        if (!q->done || !q->recs)
+        if (q->want_cands)
+                q->cands = calloc(q->n_keys ? q->n_keys : 1, sizeof(*q->cands));
+        else
+                q->recs = calloc(q->n_keys ? q->n_keys : 1, sizeof(*q->recs));
+        if (!q->done || (!q->recs && !q->cands))
                 goto fail;
         for (i = 0; i < q->n_articles; i++) {
                 const char *id = q->article_ids[i];
@@ -314,10 +322,13 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                 q->done[i] = set_has(&m->done, id, strlen(id));
         }
         for (i = 0; i < q->n_keys; i++) {
-                if (!(q->recs[i] = json_array()))
+                if (!q->want_cands && !(q->recs[i] = json_array()))
                         goto fail;
                 if (!(k = key_find(m, q->keys[i])))
                         continue;
+                if (q->want_cands &&
+                    !(q->cands[i].v = malloc((k->n ? k->n : 1) * sizeof(*q->cands[i].v))))
+                        goto fail;
                 /* all, or the oldest half and the newest half */
                 head = q->max_per_key && k->n > q->max_per_key ? q->max_per_key / 2 : k->n;
                 from = q->max_per_key && k->n > q->max_per_key
@@ -326,6 +337,18 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                 for (j = 0; j < k->n; j++) {
                         if (j == head && j < from)
                                 j = from;
+                        if (q->want_cands) {
+                                struct mrec *r = k->v[j];
+
+                                /* a record put as JSON: parse it once */
+                                if (!r->has_cand && cand_from_record(r->doc, &r->cand) == 0)
+                                        r->has_cand = 1;
+                                if (r->has_cand)
+                                        q->cands[i].v[q->cands[i].n++] = &r->cand;
+                                continue;
+                        }
+                        if (!k->v[j]->doc && !(k->v[j]->doc = cand_to_record(&k->v[j]->cand)))
+                                goto fail;
                         if (json_array_append(q->recs[i], k->v[j]->doc) == -1)
                                 goto fail;
                 }
@@ -347,7 +370,8 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
 
         if (!text) {
                 snprintf(ident, sizeof(ident), "#%lld",
-                         (long long)json_integer_value(json_object_get(sr->obj, "seq")));
+                         sr->cand ? (long long)sr->cand->seq
+                                  : (long long)json_integer_value(json_object_get(sr->obj, "seq")));
                 text = ident;
         }
         struct mprobe pr = {.key = sr->key, .article_id = sr->article_id, .json = text};
@@ -361,8 +385,16 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         r = calloc(1, sizeof(*r));
         if (!r)
                 goto fail;
-        r->doc = sr->obj ? json_incref(sr->obj) : json_loads(sr->json, 0, &jerr);
-        if (!json_is_object(r->doc)) {
+        if (sr->cand) {
+                if (cand_copy(&r->cand, sr->cand) == -1) {
+                        free(r);
+                        return -1;
+                }
+                r->has_cand = 1;
+        } else {
+                r->doc = sr->obj ? json_incref(sr->obj) : json_loads(sr->json, 0, &jerr);
+        }
+        if (!r->has_cand && !json_is_object(r->doc)) {
                 /* Like a Redis lookup skipping a member it cannot parse. */
                 log_warn("store mem",
                          "record of article %s under %s is not a JSON object: %s",
@@ -395,7 +427,8 @@ static int mem_put(struct store *s, const struct store_rec *recs, size_t n, char
         size_t i;
 
         for (i = 0; i < n; i++) {
-                if (!recs[i].key || !recs[i].article_id || (!recs[i].json && !recs[i].obj)) {
+                if (!recs[i].key || !recs[i].article_id ||
+                    (!recs[i].json && !recs[i].obj && !recs[i].cand)) {
                         set_err(errstr, errstr_size,
                                 "store mem: put: record without key, article id or json");
                         return -1;
@@ -475,6 +508,7 @@ static void mem_destroy(struct store *s)
 
 static const struct store_ops mem_ops = {
     .name = "memory",
+    .native_cands = 1,
     .lookup = mem_lookup,
     .put = mem_put,
     .mark = mem_mark,
