@@ -77,6 +77,8 @@ static const char usage_replay[] =
     "  --report FORMAT  text (default), json or md; written to stderr\n"
     "  --report-file F  write the report to F instead\n"
     "  --quiet          no report, no progress\n"
+    "  --live-sinks     also deliver alerts to the configured Slack and webhook\n"
+    "                   sinks (not the alerts topic); failures are logged\n"
     "\n"
     "Articles run in published_at order whatever their order in the file or\n"
     "the topic's partitions. Progress is shown when stderr is a terminal.\n"
@@ -189,6 +191,9 @@ static int parse_flags(int argc, char **argv, struct config *cfg, struct cmdopts
                         continue;
                 } else if (!strcmp(name, "quiet")) {
                         co->ro.quiet = 1;
+                        continue;
+                } else if (!strcmp(name, "live-sinks")) {
+                        co->ro.live_sinks = 1;
                         continue;
                 }
                 if (!(v = flag_value(argc, argv, &i, eq)))

@@ -22,6 +22,7 @@
 #include "pipeline.h"
 #include "report.h"
 #include "sink.h"
+#include "sinks.h"
 #include "store.h"
 
 /* One collected article and where it came from. */
@@ -347,10 +348,63 @@ static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_siz
         return rc;
 }
 
+/* A live sink under replay: a failure is logged and counted, and the
+ * replay goes on (a sample file should show every problem of a Slack or
+ * webhook configuration, not stop at the first). */
+struct tolerant_sink {
+        struct sink sk;
+        struct sink *inner;
+        unsigned long failures;
+};
+
+static int tol_publish(struct sink *sk, const struct alert *a, char *errstr,
+                       size_t errstr_size)
+{
+        struct tolerant_sink *t = (struct tolerant_sink *)sk;
+
+        if (sink_publish(t->inner, a, errstr, errstr_size) == -1) {
+                t->failures++;
+                log_warn("replay", "%s: alert %s not delivered: %s", t->inner->name, a->id,
+                         errstr);
+        }
+        return 0;
+}
+
+static int tol_flush(struct sink *sk, int timeout_ms, char *errstr, size_t errstr_size)
+{
+        struct tolerant_sink *t = (struct tolerant_sink *)sk;
+
+        if (sink_flush(t->inner, timeout_ms, errstr, errstr_size) == -1) {
+                t->failures++;
+                log_warn("replay", "%s: %s", t->inner->name, errstr);
+        }
+        return 0;
+}
+
+static void tol_destroy(struct sink *sk)
+{
+        struct tolerant_sink *t = (struct tolerant_sink *)sk;
+
+        if (t->failures)
+                log_warn("replay", "%s: %lu delivery failure(s)", t->inner->name, t->failures);
+        free(sk);
+}
+
+static const struct sink_ops tolerant_ops = {
+    .kind = "live",
+    .publish = tol_publish,
+    .flush = tol_flush,
+    .destroy = tol_destroy,
+};
+
 /* The pieces a replay owns; freed in reverse order of making. */
 struct replay {
         struct lexicon *lx;
         struct store *st;
+        struct sink **live;   /* sinks_open's array */
+        size_t n_live;
+        struct sink **all;    /* what the pipeline publishes to */
+        size_t n_all;
         struct sink *out, *watch;
         struct report *rp;
         struct pipeline *pl;
@@ -360,7 +414,13 @@ struct replay {
 
 static void replay_close(struct replay *r)
 {
+        size_t i;
+
         pipeline_free(r->pl);
+        for (i = 1; i < r->n_all; i++) /* the tolerant wrappers */
+                sink_free(r->all[i]);
+        free(r->all);
+        sinks_close(r->live, r->n_live);
         sink_free(r->watch);
         sink_free(r->out);
         report_free(r->rp);
@@ -370,6 +430,49 @@ static void replay_close(struct replay *r)
                 fclose(r->in);
         if (r->rfp && r->rfp != stderr)
                 fclose(r->rfp);
+}
+
+/* Opens the configured sinks; keeps the Slack and webhook ones, each
+ * behind a tolerant wrapper. */
+static int open_live(struct replay *r, const struct config *cfg, char *errstr,
+                     size_t errstr_size)
+{
+        struct sink **all;
+        size_t i;
+
+        if (sinks_open(cfg, &r->live, &r->n_live, errstr, errstr_size) == -1)
+                return -1;
+        if (!(all = realloc(r->all, (1 + r->n_live) * sizeof(*all)))) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        r->all = all;
+        for (i = 0; i < r->n_live; i++) {
+                struct tolerant_sink *t;
+
+                if (!sinks_is_http(r->live[i])) {
+                        log_info("replay", "%s: not a Slack or webhook sink, not used by replay",
+                                 r->live[i]->name);
+                        continue;
+                }
+                if (!(t = calloc(1, sizeof(*t)))) {
+                        snprintf(errstr, errstr_size, "out of memory");
+                        return -1;
+                }
+                t->sk.ops = &tolerant_ops;
+                t->sk.min_level = ALERT_LEVEL_REVIEW; /* the inner sink filters */
+                snprintf(t->sk.name, sizeof(t->sk.name), "live:%.50s", r->live[i]->name);
+                t->inner = r->live[i];
+                r->all[r->n_all++] = &t->sk;
+                log_info("replay", "live delivery to %s", r->live[i]->name);
+        }
+        if (r->n_all == 1) {
+                snprintf(errstr, errstr_size,
+                         "--live-sinks: no Slack or webhook sink is configured (set "
+                         "CLAIMWATCH_SLACK_WEBHOOK_URL, CLAIMWATCH_WEBHOOK_URL or \"sinks\")");
+                return -1;
+        }
+        return 0;
 }
 
 static int replay_open(struct replay *r, const struct config *cfg,
@@ -423,7 +526,14 @@ static int replay_open(struct replay *r, const struct config *cfg,
         if (!(r->out = sink_file_new(ro->output, errstr, errstr_size)))
                 return -2;
         if (!(r->watch = report_sink_new(r->rp, r->out)) ||
-            !(r->pl = pipeline_new(&pc, r->lx, r->st, &r->watch, 1))) {
+            !(r->all = calloc(1, sizeof(*r->all)))) {
+                snprintf(errstr, errstr_size, "out of memory");
+                return -1;
+        }
+        r->all[r->n_all++] = r->watch;
+        if (ro->live_sinks && open_live(r, cfg, errstr, errstr_size) == -1)
+                return -2;
+        if (!(r->pl = pipeline_new(&pc, r->lx, r->st, r->all, r->n_all))) {
                 snprintf(errstr, errstr_size, "out of memory");
                 return -1;
         }

@@ -24,6 +24,8 @@ struct replay_opts {
         const char *report;     /* "text" (default), "json" or "md" */
         const char *report_file; /* NULL: stderr */
         int quiet;           /* no report, no progress */
+        int live_sinks;      /* also deliver to the configured Slack and
+                              * webhook sinks (failures are logged) */
 };
 
 /* Runs the replay. Returns 0, or -1 with a message (1 = runtime error).
