@@ -147,8 +147,31 @@ static void test_hostile(void)
         text_toks_free(&tt);
 }
 
+/* Multi-word aliases are hashed token by token: the running hash must be
+ * the hash of the whole phrase, and tokens carry the hash of their form. */
+static void test_hash_more(void)
+{
+        struct text_toks tt = {0};
+
+        CHECK(text_hash_more(text_hash("north"), " korea") == text_hash("north korea"));
+        CHECK(text_hash_more(text_hash(""), "x") == text_hash("x"));
+        CHECK(text_hash("ab") != text_hash("ba"));
+        CHECK(text_tokenize("The Kremlin\xe2\x80\x99s \xe2\x80\x9c"
+                            "denial\xe2\x80\x9d",
+                            27, 100, &tt) == 0);
+        CHECK(tt.n == 6);
+        for (size_t i = 0; i < tt.n; i++)
+                CHECK(tt.v[i].hash == text_hash(tt.v[i].norm));
+        if (tt.n == 6) {
+                CHECK_STR(tt.v[2].norm, "'s");
+                CHECK_STR(tt.v[3].norm, "\"");
+        }
+        text_toks_free(&tt);
+}
+
 int main(void)
 {
+        test_hash_more();
         test_tokens();
         test_sentences();
         test_opening_quote();

@@ -192,22 +192,29 @@ static size_t match_alias(const struct ctx *cx, size_t i, size_t end,
         const struct lex_word *w = cx->w[i];
         char phrase[256];
         size_t best = 0, k, n = 0, maxlen;
+        uint32_t h = 0;
+        int more = 1;
 
         if (!w || !(w->flags & LX_ENT))
                 return 0;
         maxlen = w->ent_maxlen;
-        for (k = 0; k < maxlen && i + k < end; k++) {
+        for (k = 0; k < maxlen && i + k < end && more; k++) {
                 const char *s = norm(cx, i + k);
                 size_t l = strlen(s);
                 const struct lex_entity *e;
 
                 if (n + l + 2 >= sizeof(phrase))
                         break;
-                if (n)
+                if (n) {
                         phrase[n++] = ' ';
+                        h = text_hash_more(h, " ");
+                        h = text_hash_more(h, s);
+                } else {
+                        h = cx->tt.v[i].hash;
+                }
                 memcpy(phrase + n, s, l + 1);
                 n += l;
-                if ((e = lexicon_entity(cx->lx, phrase))) {
+                if ((e = lexicon_entity_step(cx->lx, phrase, h, &more))) {
                         best = k + 1;
                         *entp = e;
                 }
@@ -956,8 +963,8 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
                         v = i;
                         break;
                 }
-                if (strcmp(norm(cx, i), "according") == 0 && i + 1 < s1 &&
-                    strcmp(norm(cx, i + 1), "to") == 0 &&
+                if (norm(cx, i)[0] == 'a' && strcmp(norm(cx, i), "according") == 0 &&
+                    i + 1 < s1 && strcmp(norm(cx, i + 1), "to") == 0 &&
                     entity_at(cx, i + 2 < s1 ? i + 2 : i, cl, &e)) {
                         cl->speaker = e;
                         cl->has_speaker = 1;
@@ -1341,6 +1348,7 @@ static const char *const relatives[] = {"that", "which", "who", NULL};
 #define CLS_SIZE 1024 /* power of two, > 2x the words below */
 static struct {
         const char *word;
+        uint32_t hash;
         uint32_t bits;
 } cls_table[CLS_SIZE];
 static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
@@ -1353,6 +1361,7 @@ static void cls_add(const char *const *list, uint32_t bits)
                 while (cls_table[i].word && strcmp(cls_table[i].word, *list) != 0)
                         i = (i + 1) & (CLS_SIZE - 1);
                 cls_table[i].word = *list;
+                cls_table[i].hash = text_hash(*list);
                 cls_table[i].bits |= bits;
         }
 }
@@ -1381,7 +1390,7 @@ static uint32_t cls_of(const char *w, uint32_t h)
         uint32_t i = h & (CLS_SIZE - 1);
 
         while (cls_table[i].word) {
-                if (strcmp(cls_table[i].word, w) == 0)
+                if (cls_table[i].hash == h && strcmp(cls_table[i].word, w) == 0)
                         return cls_table[i].bits;
                 i = (i + 1) & (CLS_SIZE - 1);
         }

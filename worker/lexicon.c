@@ -33,7 +33,7 @@ struct lexicon {
         struct strmap words; /* form -> index into wordv */
         struct lex_word *wordv;
         size_t nword, capword;
-        struct strmap aliases; /* phrase -> entity index */
+        struct strmap aliases; /* phrase -> ALIAS_VAL(entity index, prefix) */
         struct strmap ids;     /* id -> entity index */
         struct lex_entity *entv;
         size_t nent, capent;
@@ -261,6 +261,31 @@ static int entity_add(struct lexicon *lx, const char *id, const char *name,
         return (int)lx->nent++;
 }
 
+/* Values of the aliases map: the entity index + 1 (0: none) times two,
+ * plus one when a longer alias starts with the phrase. */
+#define ALIAS_VAL(ent, prefix) (((ent) + 1) * 2 + ((prefix) ? 1 : 0))
+#define ALIAS_ENT(val)         ((val) / 2 - 1)
+
+/* Marks every proper prefix of phrase (at spaces) as one. */
+static int alias_prefixes(struct lexicon *lx, char *phrase)
+{
+        char *sp;
+
+        for (sp = strchr(phrase, ' '); sp; sp = strchr(sp + 1, ' ')) {
+                int v;
+
+                *sp = '\0';
+                v = strmap_find(&lx->aliases, phrase);
+                if (v < 0 ? strmap_put(&lx->aliases, phrase, ALIAS_VAL(-1, 1)) < 0
+                          : strmap_put(&lx->aliases, phrase, v | 1) < 0) {
+                        *sp = ' ';
+                        return -1;
+                }
+                *sp = ' ';
+        }
+        return 0;
+}
+
 static int alias_add(struct lexicon *lx, int ent, const char *alias)
 {
         char phrase[256], first[TEXT_NORM_MAX];
@@ -269,8 +294,16 @@ static int alias_add(struct lexicon *lx, int ent, const char *alias)
 
         if (!ntok)
                 return 0;
-        if (strmap_find(&lx->aliases, phrase) < 0 &&
-            strmap_put(&lx->aliases, phrase, ent) < 0)
+        {
+                int v = strmap_find(&lx->aliases, phrase);
+
+                if (v < 0 ? strmap_put(&lx->aliases, phrase, ALIAS_VAL(ent, 0)) < 0
+                    : ALIAS_ENT(v) < 0
+                        ? strmap_put(&lx->aliases, phrase, ALIAS_VAL(ent, 1)) < 0
+                        : 0)
+                        return -1;
+        }
+        if (alias_prefixes(lx, phrase) < 0)
                 return -1;
         if (!(w = word_get(lx, first)))
                 return -1;
@@ -767,9 +800,18 @@ unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma)
 
 const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *phrase)
 {
-        int i = strmap_find(&lx->aliases, phrase);
+        int more;
 
-        return i >= 0 ? &lx->entv[i] : NULL;
+        return lexicon_entity_step(lx, phrase, text_hash(phrase), &more);
+}
+
+const struct lex_entity *lexicon_entity_step(const struct lexicon *lx, const char *phrase,
+                                             uint32_t hash, int *more)
+{
+        int v = strmap_find_h(&lx->aliases, phrase, hash);
+
+        *more = v >= 0 && (v & 1);
+        return v >= 0 && ALIAS_ENT(v) >= 0 ? &lx->entv[ALIAS_ENT(v)] : NULL;
 }
 
 const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id)

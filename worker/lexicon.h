@@ -84,6 +84,12 @@ unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma);
  * spaces, e.g. "north korea", "kim jong un 's regime"), or NULL. */
 const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *phrase);
 
+/* The same for a phrase whose text_hash() is known, for matching aliases
+ * token by token: *more is set when some longer alias starts with the
+ * phrase and a space, so a caller can stop extending when it is 0. */
+const struct lex_entity *lexicon_entity_step(const struct lexicon *lx, const char *phrase,
+                                             uint32_t hash, int *more);
+
 /* The entity with canonical id, or NULL. */
 const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id);
 

@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,26 +41,41 @@ static uint32_t utf8_next(const unsigned char *s, size_t i, size_t len, size_t *
 /* Character classes after folding. */
 enum cclass { C_SPACE, C_NL, C_ALPHA, C_DIGIT, C_APOS, C_DQUOTE, C_DASH, C_PUNCT };
 
+/* Classes of the ASCII characters, built on first use. */
+static unsigned char ascii_class[128];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void ascii_build(void)
+{
+        int c;
+
+        for (c = 0; c < 128; c++) {
+                enum cclass cc = C_PUNCT;
+
+                if (c == '\n')
+                        cc = C_NL;
+                else if (isspace(c) || c < 0x20)
+                        cc = C_SPACE;
+                else if (isalpha(c))
+                        cc = C_ALPHA;
+                else if (isdigit(c))
+                        cc = C_DIGIT;
+                else if (c == '\'')
+                        cc = C_APOS;
+                else if (c == '"')
+                        cc = C_DQUOTE;
+                else if (c == '-')
+                        cc = C_DASH;
+                ascii_class[c] = (unsigned char)cc;
+        }
+}
+
 static enum cclass classify(uint32_t cp, char *ascii)
 {
         *ascii = 0;
         if (cp < 0x80) {
                 *ascii = (char)cp;
-                if (cp == '\n')
-                        return C_NL;
-                if (isspace((int)cp) || cp < 0x20)
-                        return C_SPACE;
-                if (isalpha((int)cp))
-                        return C_ALPHA;
-                if (isdigit((int)cp))
-                        return C_DIGIT;
-                if (cp == '\'')
-                        return C_APOS;
-                if (cp == '"')
-                        return C_DQUOTE;
-                if (cp == '-')
-                        return C_DASH;
-                return C_PUNCT;
+                return (enum cclass)ascii_class[cp];
         }
         switch (cp) {
         case 0xa0:
@@ -132,17 +148,26 @@ static struct text_tok *tok_push(struct text_toks *tt)
                 tt->cap = cap;
         }
         t = &tt->v[tt->n++];
-        memset(t, 0, sizeof(*t));
+        t->num = 0;
+        t->kind = 0;
+        t->cap = t->upper = 0;
+        t->norm[0] = t->norm[1] = '\0';
         return t;
+}
+
+#define HASH_SEED  2166136261u /* FNV-1a */
+#define HASH_PRIME 16777619u
+
+uint32_t text_hash_more(uint32_t h, const char *s)
+{
+        while (*s)
+                h = (h ^ (unsigned char)*s++) * HASH_PRIME;
+        return h;
 }
 
 uint32_t text_hash(const char *s)
 {
-        uint32_t h = 2166136261u;
-
-        while (*s)
-                h = (h ^ (unsigned char)*s++) * 16777619u;
-        return h;
+        return text_hash_more(HASH_SEED, s);
 }
 
 void text_toks_free(struct text_toks *tt)
@@ -309,6 +334,8 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
         const unsigned char *s = (const unsigned char *)str;
         size_t i = 0, k;
         int nls = 2;
+
+        pthread_once(&ascii_once, ascii_build);
 
         while (i < len && out->n < max_toks) {
                 char a;

@@ -43,6 +43,9 @@ void text_toks_free(struct text_toks *tt);
 /* FNV-1a hash of a NUL-terminated string: the hash every table of
  * normalised words uses, so a token is hashed once. */
 uint32_t text_hash(const char *s);
+/* text_hash of a string that continues one whose hash is h: the hash of
+ * "ab" is text_hash_more(text_hash("a"), "b"). */
+uint32_t text_hash_more(uint32_t h, const char *s);
 
 /* A sentence: tokens [tok0, tok0 + ntok). */
 struct text_sent {
