@@ -158,7 +158,7 @@ static void test_hash_more(void)
         CHECK(text_hash("ab") != text_hash("ba"));
         CHECK(text_tokenize("The Kremlin\xe2\x80\x99s \xe2\x80\x9c"
                             "denial\xe2\x80\x9d",
-                            27, 100, &tt) == 0);
+                            28, 100, &tt) == 0);
         CHECK(tt.n == 6);
         for (size_t i = 0; i < tt.n; i++)
                 CHECK(tt.v[i].hash == text_hash(tt.v[i].norm));
