@@ -585,6 +585,62 @@ static void test_auth_select(void)
         freeReplyObject(cmd("ACL DELUSER %s", user, NULL));
 }
 
+/* Calls of a command so far, from INFO commandstats (-1 when unknown). */
+static long long cmd_calls(const char *name)
+{
+        redisReply *rep = redisCommand(raw, "INFO commandstats");
+        char needle[64];
+        const char *p;
+        long long n = 0;
+
+        if (!rep || rep->type != REDIS_REPLY_STRING) {
+                freeReplyObject(rep);
+                return -1;
+        }
+        snprintf(needle, sizeof(needle), "cmdstat_%s:calls=", name);
+        if ((p = strstr(rep->str, needle)))
+                n = atoll(p + strlen(needle));
+        freeReplyObject(rep);
+        return n;
+}
+
+/* redis_cluster mode: the same writes and lookups, as a plain pipeline
+ * with no MULTI/EXEC, which a cluster-aware proxy can route by slot. */
+static void test_no_multi(void)
+{
+        struct store_opts o = {.ns = ns_c, .ttl_s = 1000, .timeout_ms = 2000, .no_multi = 1};
+        const char *arts[2] = {"nm1", "nm2"}, *alerts[1] = {"al-nm"};
+        const char *keys[1] = {"transfer|XX|YY|weapons"};
+        struct store_query q = {.article_ids = arts, .n_articles = 2, .keys = keys, .n_keys = 1};
+        char err[256] = "";
+        struct store *s = store_redis_new(url, &o, err, sizeof(err));
+        long long multi0 = cmd_calls("multi"), exec0 = cmd_calls("exec");
+
+        CHECK(s != NULL);
+        if (!s)
+                return;
+        CHECK(put_one(s, keys[0], "nm1", 100, 0) == 0);
+        CHECK(put_one(s, keys[0], "nm2", 200, 1) == 0);
+        CHECK(store_mark(s, arts, 1, alerts, 1, err, sizeof(err)) == 0);
+        CHECK(store_lookup(s, &q, err, sizeof(err)) == 0);
+        CHECK(q.done && q.done[0] == 1 && q.done[1] == 0);
+        CHECK(q.recs && json_array_size(q.recs[0]) == 2);
+        store_query_clear(&q);
+        CHECK(cmd_calls("multi") == multi0);
+        CHECK(cmd_calls("exec") == exec0);
+        /* an error inside the pipeline is still reported, naming the command */
+        {
+                char rk[256];
+
+                recs_key(ns_c, keys[0], rk, sizeof(rk));
+                freeReplyObject(cmd("DEL %s", rk, NULL));
+                freeReplyObject(cmd("SET %s %s", rk, "not-a-zset"));
+                CHECK(put_one(s, keys[0], "nm3", 300, 0) == -1);
+                freeReplyObject(cmd("DEL %s", rk, NULL));
+        }
+        store_free(s);
+}
+
 int main(void)
 {
         url = getenv("CW_TEST_REDIS_URL");
@@ -615,6 +671,7 @@ int main(void)
         test_default_ttl();
         test_isolation();
         test_round_trips();
+        test_no_multi();
         test_drop();
         test_auth_select();
         test_reconnect(); /* CLIENT KILL skips the killing connection */

@@ -82,6 +82,9 @@ const struct config_def config_defs[] = {
         "earlier statements compared per proposition key: all of them, or when a "
         "key holds more, the oldest half and the newest half"),
     INT(redis_timeout_ms, "2000", 1, 600000, "Redis connect and command timeout"),
+    INT(redis_cluster, "0", 0, 1,
+        "1: send writes as a plain pipeline, without MULTI/EXEC, so a cluster-aware "
+        "proxy can route them by slot (the writes are idempotent)"),
     INT(delivery_timeout_ms, "30000", 1, 3600000,
         "how long a sink may take to deliver a batch of alerts"),
     DBL(review_threshold, "0.5", 0, 1, "confidence from which an alert is for review"),

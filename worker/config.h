@@ -38,6 +38,7 @@ struct config {
         int64_t max_statements;
         int64_t max_candidates; /* newest earlier statements read per key */
         int64_t redis_timeout_ms;
+        int64_t redis_cluster; /* 1: no MULTI/EXEC, for a cluster-aware proxy */
         int64_t delivery_timeout_ms;
         double review_threshold;
         double alert_threshold;

@@ -435,7 +435,8 @@ static int lane_open(struct notify *nf, struct lane *ln, struct sink *sk, char *
         const struct config *cfg = nf->cfg;
         struct store_opts done = {.ns = cfg->ns,
                                   .ttl_s = cfg->ttl_days * 86400,
-                                  .timeout_ms = (int)cfg->redis_timeout_ms};
+                                  .timeout_ms = (int)cfg->redis_timeout_ms,
+                                .no_multi = (int)cfg->redis_cluster};
         struct store_opts pending = done;
         char labels[160], esc[SINK_NAME_MAX * 2 + 8];
         size_t n = (size_t)cfg->batch_size;

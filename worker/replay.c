@@ -488,7 +488,8 @@ static int replay_open(struct replay *r, const struct config *cfg,
             .max_candidates = (size_t)cfg->max_candidates,
         };
         struct store_opts so = {.ttl_s = cfg->ttl_days * 86400,
-                                .timeout_ms = (int)cfg->redis_timeout_ms};
+                                .timeout_ms = (int)cfg->redis_timeout_ms,
+                                .no_multi = (int)cfg->redis_cluster};
 
         if (ro->input) {
                 r->in = strcmp(ro->input, "-") == 0 ? stdin : fopen(ro->input, "rb");

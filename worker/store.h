@@ -91,6 +91,9 @@ struct store_opts {
         const char *ns;    /* key prefix, e.g. "cw:" */
         int64_t ttl_s;     /* expiry of every key; default 180 days */
         int timeout_ms;    /* Redis connect/command timeout */
+        int no_multi;      /* writes as a plain pipeline, no MULTI/EXEC: for a
+                            * cluster-aware proxy (the writes are idempotent
+                            * and a failed batch is retried whole) */
 };
 
 /* An in-memory store (replay, tests). Never NULL but on out of memory. */

@@ -56,6 +56,7 @@ struct redis_store {
         redisContext *c;
         unsigned long round_trips;
         int no_unlink; /* server predates UNLINK: use DEL */
+        int no_multi;  /* store_opts.no_multi */
         /* the commands appended for the current round trip */
         const char **names;
         size_t n_pending, cap_pending;
@@ -468,12 +469,33 @@ static int rs_call(struct redis_store *r, const char *what, build_fn build, void
         return -1;
 }
 
-/* Checks MULTI ... EXEC replies; names the first failed command. */
+/* Checks the replies of a plain pipeline; names the first failed command. */
+static int rs_check_plain(struct redis_store *r, redisReply **rep, char *errstr,
+                          size_t errstr_size)
+{
+        size_t i;
+
+        for (i = 0; i < r->n_pending; i++) {
+                if (rep[i]->type == REDIS_REPLY_ERROR) {
+                        set_err(errstr, errstr_size, "redis %s: %s: %s", r->where,
+                                r->names[i], rep[i]->str);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+/* Checks MULTI ... EXEC replies (or, with no_multi, the plain pipeline's);
+ * names the first failed command. */
 static int rs_check_tx(struct redis_store *r, redisReply **rep, char *errstr,
                        size_t errstr_size)
 {
         size_t i, n = r->n_pending;
-        const redisReply *exec = rep[n - 1];
+        const redisReply *exec;
+
+        if (r->no_multi)
+                return rs_check_plain(r, rep, errstr, errstr_size);
+        exec = rep[n - 1];
 
         for (i = 0; i + 1 < n; i++) {
                 if (rep[i]->type == REDIS_REPLY_ERROR)
@@ -755,7 +777,7 @@ static int build_put(struct redis_store *r, void *ctx)
         size_t from, to;
 
         snprintf(ttl, sizeof(ttl), "%lld", (long long)r->ttl_s);
-        if (rs_append(r, "MULTI", 1, multi, NULL) == -1)
+        if (!r->no_multi && rs_append(r, "MULTI", 1, multi, NULL) == -1)
                 return -1;
         for (from = 0; from < pc->n; from = to) {
                 const char *key = pc->idx[from]->key;
@@ -766,7 +788,7 @@ static int build_put(struct redis_store *r, void *ctx)
                 if (build_put_key(r, pc, from, to, ttl) == -1)
                         return -1;
         }
-        return rs_append(r, "EXEC", 1, exec, NULL);
+        return r->no_multi ? 0 : rs_append(r, "EXEC", 1, exec, NULL);
 }
 
 static int redis_put(struct store *s, const struct store_rec *recs, size_t n,
@@ -826,7 +848,7 @@ static int build_mark(struct redis_store *r, void *ctx)
         size_t i;
 
         snprintf(ttl, sizeof(ttl), "%lld", (long long)r->ttl_s);
-        if (rs_append(r, "MULTI", 1, multi, NULL) == -1)
+        if (!r->no_multi && rs_append(r, "MULTI", 1, multi, NULL) == -1)
                 return -1;
         for (i = 0; i < mc->n_art; i++) {
                 if (rs_cmd(r, "SET", rs_key(r, "%sdone:{%s}", r->ns, mc->arts[i]), 3,
@@ -838,7 +860,7 @@ static int build_mark(struct redis_store *r, void *ctx)
                            args) == -1)
                         return -1;
         }
-        return rs_append(r, "EXEC", 1, exec, NULL);
+        return r->no_multi ? 0 : rs_append(r, "EXEC", 1, exec, NULL);
 }
 
 static int redis_mark(struct store *s, const char *const *article_ids, size_t n_art,
@@ -1111,6 +1133,7 @@ struct store *store_redis_new(const char *url, const struct store_opts *o, char 
                          r->u.port);
         r->ns = strdup(o && o->ns && *o->ns ? o->ns : DEFAULT_NS);
         r->ttl_s = o && o->ttl_s > 0 ? o->ttl_s : DEFAULT_TTL_S;
+        r->no_multi = o && o->no_multi;
         r->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
         r->kcap = 256;
         r->kbuf = malloc(r->kcap);

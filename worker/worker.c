@@ -212,7 +212,8 @@ static int worker_open(struct worker *w, const struct config *cfg, char *errstr,
         const char *dir = cfg->lexicon_dir[0] ? cfg->lexicon_dir : lexicon_default_dir();
         struct store_opts so = {.ns = cfg->ns,
                                 .ttl_s = cfg->ttl_days * 86400,
-                                .timeout_ms = (int)cfg->redis_timeout_ms};
+                                .timeout_ms = (int)cfg->redis_timeout_ms,
+                                .no_multi = (int)cfg->redis_cluster};
         struct pipeline_conf pc = {
             .art_limits = {.max_bytes = (size_t)cfg->max_article_bytes},
             .an_limits = {.max_sentences = (size_t)cfg->max_sentences,
