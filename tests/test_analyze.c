@@ -318,6 +318,31 @@ static void test_headline_cues(void)
         CHECK(claim_stance("Tiger loose in Lisbon rumours not true, zoo says") == deny);
 }
 
+/* Denials without a denial word: a dismissal of the rumour ("shoots
+ * down the claims", "rumour put to rest") and a predicate of wellbeing
+ * ("says she is safe"); neither "killed by" nor "safe house" nor
+ * "buried alive" is one. */
+static void test_dismissal_and_wellbeing(void)
+{
+        int deny = STANCE_DENY * 10 + MOD_FACT, assert_ = STANCE_ASSERT * 10 + MOD_FACT;
+        struct stmt_list sl;
+
+        CHECK(claim_stance("Harbour chief shoots down claims of a shark in the bay") ==
+              deny);
+        CHECK(claim_stance("Mayor kills the rumour about a casino on the pier") == deny);
+        CHECK(claim_stance("Shark-in-the-bay rumour put to rest by divers") == deny);
+        CHECK(claim_stance("Diver nearly killed by shark, claims he saw three more") ==
+              assert_);
+        CHECK(claim_stance("Police shoot suspect outside a bank") == assert_);
+        CHECK(claim_stance("Missing sailor Ana Lopes says she is safe and well") == deny);
+        CHECK(claim_stance("Ana Lopes opens safe house for sailors") == assert_);
+        CHECK(claim_stance("Goat buried alive for a week climbs out") == assert_);
+        CHECK(claim_stance("Sailor may be safe, navy says") == assert_);
+        run("Reporter Tom Ek alive after week in jungle", &sl);
+        CHECK(sl.n > 0 && sl.v[0].cue && strcmp(sl.v[0].cue, "alive") == 0);
+        stmt_list_free(&sl);
+}
+
 /* A measure compound qualifies the theme; an entity inside a relative
  * clause is not the verb's patient; model codes are no names. */
 static void test_qualifier_and_relative(void)
@@ -367,6 +392,7 @@ int main(void)
         test_denial_gerund();
         test_headline_cues();
         test_qualifier_and_relative();
+        test_dismissal_and_wellbeing();
         lexicon_free(l);
         return check_done("test_analyze");
 }

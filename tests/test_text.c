@@ -107,6 +107,15 @@ static void test_opening_quote(void)
 /* A headline's negation bears on a claim through the words it negates. */
 static void test_negation_on(void)
 {
+        /* negated death bears on any word of death */
+        CHECK(text_negation_on("Rebel commander not dead, aides say",
+                               "Rebel commander killed in raid"));
+        CHECK(text_negation_on("Singer hasn't died", "Singer is dead"));
+        CHECK(!text_negation_on("Singer hasn't died", "Singer arrested"));
+        CHECK(text_mentions_harm("Yacht stolen from marina", 0));
+        CHECK(!text_mentions_harm("Yacht stolen from marina", 1));
+        CHECK(text_mentions_harm("Climber found dead", 1));
+        CHECK(!text_mentions_harm("Climber reaches summit", 0));
         CHECK(text_negation_on("No, the mayor was not arrested",
                                "Mayor arrested in Porto"));
         CHECK(text_negation_on("Mayor hasn't actually been arrested", "Mayor arrested"));

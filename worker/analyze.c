@@ -1182,11 +1182,82 @@ static int doubt_question(const struct ctx *cx, size_t s0, size_t s1)
         return has_flag(cx, s1 - 2, LX_FALSE);
 }
 
+/* A dismissal of a rumour at i: "kills the rumour", "shoots down the
+ * congressman's claims", "rumour squashed", "claims put to rest". */
+static int dismissal(const struct ctx *cx, size_t s0, size_t i, size_t s1)
+{
+        size_t k;
+
+        if (has_flag(cx, i, LX_DISMISS)) {
+                /* the object: "shoots down the congressman's claims" */
+                for (k = i + 1; k < s1 && k < i + 6; k++) {
+                        /* "almost killed by a shock, claims...": passive */
+                        if (cx->tt.v[k].kind == TEXT_PUNCT ||
+                            cx->tt.v[k].kind == TEXT_QUOTE || (cx->cls[k] & CL_PREP_BY))
+                                break;
+                        if (has_flag(cx, k, LX_RUMOUR))
+                                return 1;
+                }
+                /* reduced passive: "stolen Batmobile rumour squashed" */
+                return (i > s0 && has_flag(cx, i - 1, LX_RUMOUR)) ||
+                       (i > s0 + 1 && (cx->cls[i - 1] & CL_BE) &&
+                        has_flag(cx, i - 2, LX_RUMOUR));
+        }
+        /* "put/lay the rumours to rest", "rumour put to rest" */
+        if (strcmp(norm(cx, i), "rest") == 0 && i > s0 + 2 &&
+            strcmp(norm(cx, i - 1), "to") == 0) {
+                for (k = i - 2; k > s0 && i - k < 7; k--)
+                        if (has_flag(cx, k, LX_RUMOUR))
+                                return 1;
+                return has_flag(cx, s0, LX_RUMOUR);
+        }
+        return 0;
+}
+
+/* Whether w looks like a past participle: "buried", "eaten". */
+static int participle(const char *w)
+{
+        size_t n = strlen(w);
+
+        return n > 4 && ((w[n - 2] == 'e' && (w[n - 1] == 'd' || w[n - 1] == 'n')));
+}
+
+/* Verbs whose participle with "alive" reports survival. */
+static int survival_verb(const char *w)
+{
+        static const char *const v[] = {"found",   "rescued", "discovered",
+                                        "pulled",  "freed",   "released",
+                                        "located", "seen",    NULL};
+        const char *const *p;
+
+        for (p = v; *p; p++)
+                if (strcmp(*p, w) == 0)
+                        return 1;
+        return 0;
+}
+
+/* A predicate of wellbeing at i ("says she is safe", "alive and well"):
+ * predicative, not before a noun ("safe house"), and not negated. */
+static int wellbeing(const struct ctx *cx, size_t s0, size_t i, size_t s1)
+{
+        const struct text_tok *n = i + 1 < s1 ? &cx->tt.v[i + 1] : NULL;
+
+        if (!has_flag(cx, i, LX_WELL) || (i > s0 && has_flag(cx, i - 1, LX_NEG)))
+                return 0;
+        /* "buried alive", "burned alive": a depictive of the harm itself;
+         * "found alive", "rescued alive" report survival */
+        if (i > s0 && participle(norm(cx, i - 1)) && !survival_verb(norm(cx, i - 1)))
+                return 0;
+        return !n || n->kind != TEXT_WORD || strcmp(n->norm, "and") == 0 ||
+               strcmp(n->norm, "but") == 0 || (cx->cls[i + 1] & CL_SUBORD) ||
+               (cx->cls[i + 1] & CL_PREP);
+}
+
 /* The cues of one headline sentence [s0, s1): *deny for a denial verb
  * or falsity word in the main clause (or a falsity predicate at the
  * end: "reports that X happened are false"), *neg for a negation. */
 static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, int *neg,
-                       int *hedge, int *falsity)
+                       int *hedge, int *falsity, int *well)
 {
         size_t i;
         int sub = 0;
@@ -1211,6 +1282,11 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                 }
                 if (!sub && w && (w->flags & LX_DENY) && !noncommittal(cx, s0, i, s1))
                         *deny = 1;
+                if (!sub && dismissal(cx, s0, i, s1))
+                        *deny = 1;
+                /* "alive" answers death only; "safe" any harm */
+                if (wellbeing(cx, s0, i, s1) && *well != 2)
+                        *well = strcmp(norm(cx, i), "alive") == 0 ? 1 : 2;
                 /* "in Nevada, not Texas": a contrast, not a denial */
                 if (!sub && w && (w->flags & LX_NEG) &&
                     !(i > s0 && is_punct(cx, i - 1, ',')) &&
@@ -1235,13 +1311,13 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
         char terms[CLAIM_TERMS][TEXT_NORM_MAX];
         unsigned freq[CLAIM_TERMS];
         size_t i, k, nterm = 0, si, s0, s1;
-        int deny = 0, neg = 0, hedge = 0, question = 1, qdeny = 0;
+        int deny = 0, neg = 0, hedge = 0, question = 1, qdeny = 0, well = 0;
 
         if (!ns)
                 return 0;
         memset(&base, 0, sizeof(base));
         for (si = 0; si < ns; si++) {
-                int d = 0, ng = 0, h = 0, f = 0;
+                int d = 0, ng = 0, h = 0, f = 0, wb = 0;
 
                 s0 = sv[si].tok0;
                 s1 = s0 + sv[si].ntok;
@@ -1249,7 +1325,7 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
                         memset(&cl, 0, sizeof(cl));
                         attribution(cx, s0, s1, &cl, &base);
                 }
-                claim_cues(cx, s0, s1, &d, &ng, &h, &f);
+                claim_cues(cx, s0, s1, &d, &ng, &h, &f, &wb);
                 if (is_punct(cx, s1 - 1, '?')) {
                         /* a question asserts nothing, but one that asks
                          * whether it was a hoax voices doubt */
@@ -1259,6 +1335,8 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
                         deny |= d;
                         neg |= ng;
                         hedge |= h;
+                        if (wb > well)
+                                well = wb;
                 }
                 for (i = s0; i < s1; i++) {
                         const struct lex_word *w = cx->w[i];
@@ -1281,6 +1359,13 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
         /* a negation denies unless the headline hedges ("may or may not") */
         base.stance = deny || qdeny || (neg && !hedge) ? STANCE_DENY : STANCE_ASSERT;
         base.cue = deny || qdeny ? "claim" : "negation";
+        /* "X says she is safe": a denial of harm, matched only with a
+         * claim of harm (match.c); a hedge ("may be safe") commits to
+         * nothing */
+        if (base.stance == STANCE_ASSERT && well && !hedge) {
+                base.stance = STANCE_DENY;
+                base.cue = well == 1 ? "alive" : "wellbeing";
+        }
         base.modality = question && !qdeny ? MOD_QUESTION : MOD_FACT;
         base.strength = qdeny && !deny ? 0.4 : 0.6;
         if (cl.has_speaker)

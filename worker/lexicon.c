@@ -551,6 +551,8 @@ static const struct lex_file lex_files[] = {
     {"hypothetical.txt", F_WORDS, LX_HYPO}, {"abbreviations.txt", F_WORDS, LX_ABBREV},
     {"themes.txt", F_CLASSES, LX_THEME},    {"units.txt", F_CLASSES, LX_UNIT},
     {"frames.txt", F_FRAMES, LX_FRAME},     {"entities.txt", F_ENTITIES, 0},
+    {"dismiss.txt", F_VERBS, LX_DISMISS},   {"rumour.txt", F_WORDS, LX_RUMOUR},
+    {"wellbeing.txt", F_WORDS, LX_WELL},
 };
 
 static int line_frames(struct lexicon *lx, char *line)

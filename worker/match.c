@@ -306,6 +306,13 @@ static int match_claim(const struct match_conf *mc, const struct article *art,
                 if (st->cue && strcmp(st->cue, "negation") == 0 &&
                     !text_negation_on(st->text, c->st.text))
                         continue;
+                /* "X is safe" denies only a claim of harm, "X is alive"
+                 * only a claim of death */
+                if (st->cue &&
+                    (strcmp(st->cue, "wellbeing") == 0 ||
+                     strcmp(st->cue, "alive") == 0) &&
+                    !text_mentions_harm(c->st.text, strcmp(st->cue, "alive") == 0))
+                        continue;
                 return emit(mc, art, st, seq, c, ALERT_DENIAL, "negation",
                             confidence(st, c, ov >= 3 ? 0.8 : 0.7), now_ms, out);
         }

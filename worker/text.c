@@ -692,6 +692,57 @@ static int hyphen_part(const char *c, const char *w)
         return 0;
 }
 
+/* Words of harm, for denials by a predicate of wellbeing ("X is safe")
+ * and for negated death ("not dead" against "was killed").  Surface
+ * forms: HARM_DEATH for death, HARM_OTHER for other harm. */
+enum { HARM_NONE, HARM_DEATH, HARM_OTHER };
+
+static const struct {
+        const char *w;
+        int cls;
+} harm_words[] = {
+    {"dead", HARM_DEATH},      {"die", HARM_DEATH},          {"dies", HARM_DEATH},
+    {"died", HARM_DEATH},      {"dying", HARM_DEATH},        {"death", HARM_DEATH},
+    {"kill", HARM_DEATH},      {"kills", HARM_DEATH},        {"killed", HARM_DEATH},
+    {"murdered", HARM_DEATH},  {"slain", HARM_DEATH},        {"beheaded", HARM_DEATH},
+    {"beheading", HARM_DEATH}, {"behead", HARM_DEATH},       {"executed", HARM_DEATH},
+    {"captured", HARM_OTHER},  {"capture", HARM_OTHER},      {"kidnapped", HARM_OTHER},
+    {"kidnap", HARM_OTHER},    {"kidnapping", HARM_OTHER},   {"abducted", HARM_OTHER},
+    {"hostage", HARM_OTHER},   {"stolen", HARM_OTHER},       {"stole", HARM_OTHER},
+    {"steal", HARM_OTHER},     {"missing", HARM_OTHER},      {"injured", HARM_OTHER},
+    {"hurt", HARM_OTHER},      {"wounded", HARM_OTHER},      {"attacked", HARM_OTHER},
+    {"shot", HARM_OTHER},      {"arrested", HARM_OTHER},     {"detained", HARM_OTHER},
+    {"jailed", HARM_OTHER},    {"hospitalized", HARM_OTHER}, {"hospitalised", HARM_OTHER},
+    {"infected", HARM_OTHER},  {"beaten", HARM_OTHER},       {"destroyed", HARM_OTHER},
+};
+
+static int harm_class(const char *w)
+{
+        size_t i;
+
+        for (i = 0; i < sizeof(harm_words) / sizeof(harm_words[0]); i++)
+                if (strcmp(harm_words[i].w, w) == 0)
+                        return harm_words[i].cls;
+        return HARM_NONE;
+}
+
+int text_mentions_harm(const char *s, int death_only)
+{
+        struct text_toks tt = {0};
+        size_t i;
+        int found = 0;
+
+        if (text_tokenize(s, strlen(s), 256, &tt) < 0)
+                return 0;
+        for (i = 0; i < tt.n && !found; i++) {
+                int c = harm_class(tt.v[i].norm);
+
+                found = c == HARM_DEATH || (c == HARM_OTHER && !death_only);
+        }
+        text_toks_free(&tt);
+        return found;
+}
+
 int text_negation_on(const char *a, const char *b)
 {
         struct text_toks ta = {0};
@@ -728,6 +779,12 @@ int text_negation_on(const char *a, const char *b)
                                 break;
                         seen++;
                         text_lemma_guess(ta.v[j].norm, lem);
+                        /* "not dead", "hasn't died" against "was killed" */
+                        if (harm_class(ta.v[j].norm) == HARM_DEATH &&
+                            text_mentions_harm(b, 1)) {
+                                found = 1;
+                                break;
+                        }
                         for (k = 0; k < nb && !found; k++)
                                 found = strcmp(lem, wb[k]) == 0 ||
                                         hyphen_part(wb[k], lem) ||

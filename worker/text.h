@@ -83,4 +83,10 @@ int text_shares_negation(const char *a, const char *b);
  * after the negation: "hasn't been arrested") that b holds too. */
 int text_negation_on(const char *a, const char *b);
 
+/* Whether s speaks of harm to someone or something: death (dead, died,
+ * killed, beheaded) and, unless death_only, capture, theft, injury,
+ * arrest ("kidnapped", "stolen", "missing").  A headline that says its
+ * subject is safe or alive denies such a claim. */
+int text_mentions_harm(const char *s, int death_only);
+
 #endif
