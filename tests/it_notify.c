@@ -13,6 +13,10 @@
  *     webhook-id (the receiver never acknowledged the first try: the
  *     notifier had gone), and only once the dead notifier's pending
  *     marker expired. */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
@@ -31,7 +35,7 @@
 #define DLQ    "news.factcheck.alerts.dlq"
 #define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
-static char boot[256], ns[64], logpath[256], cfgpath[256];
+static char boot[256], ns[64], logpath[256], cfgpath[256], admin[64];
 static const char *bin, *redis_url;
 static struct httprecv *hr;
 static const char *pending_ms = "2000"; /* --notify-pending-ms */
@@ -83,10 +87,58 @@ static pid_t start_notify(void)
                       "--http-timeout-ms", "5000", "--notify-pending-ms", pending_ms,
                       "--kafka.session.timeout.ms", "6000",
                       "--kafka.heartbeat.interval.ms", "500",
-                      "--kafka.auto.commit.interval.ms", "600000", (char *)NULL);
+                      "--kafka.auto.commit.interval.ms", "600000", "--admin", admin,
+                      (char *)NULL);
                 _exit(127);
         }
         return pid;
+}
+
+/* A loopback port nobody listens on (bind to 0, read it, close). */
+static int free_port(void)
+{
+        struct sockaddr_in a = {.sin_family = AF_INET};
+        socklen_t len = sizeof(a);
+        int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+            getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+                port = ntohs(a.sin_port);
+        if (fd >= 0)
+                close(fd);
+        return port;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ud)
+{
+        (void)p;
+        (void)ud;
+        return size * n;
+}
+
+/* The status of GET http://admin/path, polled until it is want (10 s). */
+static long admin_get(const char *path, long want)
+{
+        char url[128];
+        long code = 0;
+        int i;
+
+        snprintf(url, sizeof(url), "http://%s%s", admin, path);
+        for (i = 0; i < 50 && code != want; i++) {
+                CURL *c = curl_easy_init();
+
+                code = 0;
+                curl_easy_setopt(c, CURLOPT_URL, url);
+                curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+                curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
+                if (curl_easy_perform(c) == CURLE_OK)
+                        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+                curl_easy_cleanup(c);
+                if (code != want)
+                        usleep(200000);
+        }
+        return code;
 }
 
 static int stop(pid_t pid, int sig)
@@ -236,6 +288,10 @@ static void test_deliver_and_dlq(rd_kafka_t *p)
         for (i = 0; i < 20 && httprecv_wait(hr, 9, 100) < 9; i++)
                 ;
         sleep(1); /* anything extra would show up now */
+        /* the notifier serves the admin endpoint like the worker */
+        CHECK(admin_get("/healthz", 200) == 200);
+        CHECK(admin_get("/readyz", 200) == 200);
+        CHECK(admin_get("/metrics", 200) == 200);
         CHECK(stop(pid, SIGTERM) == 0);
         for (i = 0; i < 4; i++) {
                 int r, a;
@@ -372,6 +428,7 @@ int main(void)
         snprintf(ns, sizeof(ns), "it-notify-%ld:", (long)getpid());
         snprintf(logpath, sizeof(logpath), "it_notify.%ld.log", (long)getpid());
         snprintf(cfgpath, sizeof(cfgpath), "it_notify.%ld.json", (long)getpid());
+        snprintf(admin, sizeof(admin), "127.0.0.1:%d", free_port());
         hr = httprecv_start();
         CHECK(hr != NULL);
         if (!hr)

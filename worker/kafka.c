@@ -112,3 +112,20 @@ int kafka_dlq_send(rd_kafka_t *rk, const char *topic, const rd_kafka_message_t *
         }
         return 0;
 }
+
+rd_kafka_t *kafka_producer_new(const struct config *cfg, char *errstr, size_t errstr_size)
+{
+        rd_kafka_conf_t *conf = kafka_conf_new(cfg, errstr, errstr_size);
+        rd_kafka_t *rk;
+        char kerr[512];
+
+        if (!conf)
+                return NULL;
+        if (rd_kafka_conf_set(conf, "enable.idempotence", "true", kerr, sizeof(kerr)) ||
+            !(rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, kerr, sizeof(kerr)))) {
+                snprintf(errstr, errstr_size, "kafka producer: %s", kerr);
+                rd_kafka_conf_destroy(conf);
+                return NULL;
+        }
+        return rk;
+}

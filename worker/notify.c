@@ -12,12 +12,14 @@
 
 #include <librdkafka/rdkafka.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "consumer.h"
 #include "kafka.h"
 #include "log.h"
 #include "metrics.h"
@@ -44,12 +46,13 @@ struct lane {
         char **why;          /* OUT_PARK: the message */
         const char **reason; /* OUT_PARK: the code */
         struct metric *delivered, *parked, *skipped;
+        atomic_int finished; /* set by the lane's thread when it ends */
 };
 
 struct notify {
         const struct config *cfg;
         volatile sig_atomic_t *running;
-        rd_kafka_t *consumer;
+        struct consumer *consumer;
         rd_kafka_t *dlq;
         struct sink **sinks;
         size_t n_sinks;
@@ -61,19 +64,12 @@ struct notify {
         size_t n;
 };
 
-static int64_t mono_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void nap(const struct notify *nf, int ms)
 {
-        int64_t end = mono_ms() + ms;
+        int64_t end = consumer_now_ms() + ms;
 
-        while (*nf->running && mono_ms() < end)
+        while (*nf->running && consumer_now_ms() < end)
                 usleep(20000);
 }
 
@@ -304,18 +300,37 @@ static int park_all(struct notify *nf)
 
 /* One thread per sink, so a slow receiver delays only its own posts
  * within the batch. */
+static void *lane_thread(void *arg)
+{
+        struct lane *ln = arg;
+
+        lane_main(ln);
+        atomic_store(&ln->finished, 1);
+        return NULL;
+}
+
+/* Runs every lane in its own thread and waits for them, beating the
+ * heartbeat meanwhile: a sink waiting out a 429 is slow, not stuck. */
 static void run_lanes(struct notify *nf)
 {
         int *started = calloc(nf->n_lanes, sizeof(*started));
-        size_t l;
+        size_t l, left;
 
         for (l = 0; l < nf->n_lanes; l++) {
-                if (started && pthread_create(&nf->lanes[l].thread, NULL, lane_main,
+                atomic_store(&nf->lanes[l].finished, 0);
+                if (started && pthread_create(&nf->lanes[l].thread, NULL, lane_thread,
                                               &nf->lanes[l]) == 0)
                         started[l] = 1;
                 else
-                        lane_main(&nf->lanes[l]);
+                        lane_thread(&nf->lanes[l]);
         }
+        do {
+                consumer_beat(nf->consumer);
+                for (l = 0, left = 0; l < nf->n_lanes; l++)
+                        left += !atomic_load(&nf->lanes[l].finished);
+                if (left)
+                        usleep(50000);
+        } while (left);
         for (l = 0; l < nf->n_lanes; l++) {
                 if (started && started[l])
                         pthread_join(nf->lanes[l].thread, NULL);
@@ -360,74 +375,8 @@ static int run_batch(struct notify *nf)
 
 /* ---- the consumer loop ---- */
 
-static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-                         rd_kafka_topic_partition_list_t *parts, void *opaque)
-{
-        (void)opaque;
-        log_info("kafka", "rebalance: %s %d partition(s)",
-                 err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? "assigned" : "revoked",
-                 parts->cnt);
-        rd_kafka_assign(rk, err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? parts : NULL);
-}
 
-static rd_kafka_t *consumer_new(const struct config *cfg, const char *group, char *errstr,
-                                size_t errstr_size)
-{
-        rd_kafka_conf_t *conf = kafka_conf_new(cfg, errstr, errstr_size);
-        rd_kafka_topic_partition_list_t *topics;
-        rd_kafka_resp_err_t err;
-        rd_kafka_t *rk;
-        char kerr[512];
 
-        if (!conf)
-                return NULL;
-        if (rd_kafka_conf_set(conf, "group.id", group, kerr, sizeof(kerr)) ||
-            rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", kerr,
-                              sizeof(kerr)) ||
-            rd_kafka_conf_set(conf, "auto.offset.reset", "earliest", kerr,
-                              sizeof(kerr))) {
-                snprintf(errstr, errstr_size, "kafka: %s", kerr);
-                rd_kafka_conf_destroy(conf);
-                return NULL;
-        }
-        rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
-        if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, kerr, sizeof(kerr)))) {
-                snprintf(errstr, errstr_size, "kafka consumer: %s", kerr);
-                rd_kafka_conf_destroy(conf);
-                return NULL;
-        }
-        rd_kafka_poll_set_consumer(rk);
-        topics = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(topics, cfg->alerts_topic,
-                                          RD_KAFKA_PARTITION_UA);
-        err = rd_kafka_subscribe(rk, topics);
-        rd_kafka_topic_partition_list_destroy(topics);
-        if (err) {
-                snprintf(errstr, errstr_size, "subscribe %s: %s", cfg->alerts_topic,
-                         rd_kafka_err2str(err));
-                rd_kafka_destroy(rk);
-                return NULL;
-        }
-        return rk;
-}
-
-static rd_kafka_t *producer_new(const struct config *cfg, char *errstr,
-                                size_t errstr_size)
-{
-        rd_kafka_conf_t *conf = kafka_conf_new(cfg, errstr, errstr_size);
-        rd_kafka_t *rk;
-        char kerr[512];
-
-        if (!conf)
-                return NULL;
-        if (rd_kafka_conf_set(conf, "enable.idempotence", "true", kerr, sizeof(kerr)) ||
-            !(rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, kerr, sizeof(kerr)))) {
-                snprintf(errstr, errstr_size, "kafka producer: %s", kerr);
-                rd_kafka_conf_destroy(conf);
-                return NULL;
-        }
-        return rk;
-}
 
 static int lane_open(struct notify *nf, struct lane *ln, struct sink *sk, char *errstr,
                      size_t errstr_size)
@@ -483,8 +432,7 @@ static void notify_free(struct notify *nf)
                 rd_kafka_flush(nf->dlq, 10000);
                 rd_kafka_destroy(nf->dlq);
         }
-        if (nf->consumer)
-                rd_kafka_destroy(nf->consumer);
+        consumer_close(nf->consumer);
         free(nf->msgs);
         free(nf->alerts);
         free(nf->dup);
@@ -527,59 +475,16 @@ static int notify_open(struct notify *nf, char *errstr, size_t errstr_size)
                 snprintf(group, sizeof(group), "%s", cfg->notify_group);
         else
                 snprintf(group, sizeof(group), "%s.notify", cfg->group);
-        if (!(nf->dlq = producer_new(cfg, errstr, errstr_size)) ||
-            !(nf->consumer = consumer_new(cfg, group, errstr, errstr_size)))
+        if (!(nf->dlq = kafka_producer_new(cfg, errstr, errstr_size)) ||
+            !(nf->consumer =
+                  consumer_new(cfg, group, cfg->alerts_topic, errstr, errstr_size)))
                 return -1;
         log_info("notify", "consuming %s as group %s; %zu sink(s); refused alerts to %s",
                  cfg->alerts_topic, group, nf->n_lanes, cfg->alerts_dlq_topic);
         return 0;
 }
 
-/* Polls up to batch_size messages within batch_timeout_ms. */
-static size_t poll_batch(struct notify *nf)
-{
-        int64_t deadline = mono_ms() + nf->cfg->batch_timeout_ms;
-        size_t n = 0;
 
-        while (n < (size_t)nf->cfg->batch_size && *nf->running) {
-                int64_t left = deadline - mono_ms();
-                rd_kafka_message_t *m;
-
-                if (left <= 0 && n > 0)
-                        break;
-                m = rd_kafka_consumer_poll(nf->consumer, left > 0 ? (int)left : 100);
-                if (!m) {
-                        if (left <= 0)
-                                break;
-                        continue;
-                }
-                if (m->err) {
-                        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-                                log_warn("kafka", "consume: %s",
-                                         rd_kafka_message_errstr(m));
-                        rd_kafka_message_destroy(m);
-                        continue;
-                }
-                nf->msgs[n++] = m;
-        }
-        return n;
-}
-
-static void store_offsets(struct notify *nf)
-{
-        rd_kafka_topic_partition_list_t *l =
-            rd_kafka_topic_partition_list_new((int)nf->n);
-        rd_kafka_resp_err_t err;
-        size_t i;
-
-        for (i = 0; i < nf->n; i++)
-                rd_kafka_topic_partition_list_add(
-                    l, rd_kafka_topic_name(nf->msgs[i]->rkt), nf->msgs[i]->partition)
-                    ->offset = nf->msgs[i]->offset + 1;
-        if ((err = rd_kafka_offsets_store(nf->consumer, l)))
-                log_warn("kafka", "storing offsets: %s", rd_kafka_err2str(err));
-        rd_kafka_topic_partition_list_destroy(l);
-}
 
 static void batch_clear(struct notify *nf)
 {
@@ -610,20 +515,19 @@ int notify_run(const struct config *cfg, volatile sig_atomic_t *running, char *e
         while (*running) {
                 int ok;
 
-                if ((nf.n = poll_batch(&nf)) == 0)
+                if ((nf.n = consumer_poll(nf.consumer, nf.msgs, (size_t)cfg->batch_size,
+                                          (int)cfg->batch_timeout_ms, running)) == 0)
                         continue;
                 for (i = 0; i < nf.n; i++)
                         parse_one(&nf, i);
                 ok = run_batch(&nf) == 0;
                 if (ok)
-                        store_offsets(&nf);
+                        consumer_store(nf.consumer, nf.msgs, nf.n);
                 batch_clear(&nf);
                 if (!ok)
                         break;
         }
         log_info("notify", "stopping");
-        rd_kafka_commit(nf.consumer, NULL, 0);
-        rd_kafka_consumer_close(nf.consumer);
         rc = 0;
 done:
         notify_free(&nf);
