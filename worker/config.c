@@ -166,9 +166,7 @@ static int is_kafka_name(const char *name)
         return strncmp(name, "kafka.", 6) == 0 && name[6] != '\0';
 }
 
-/* Reads a secret from path, trailing newlines trimmed. New string or NULL
- * with a message that names what and path, never the content. */
-static char *read_secret(const char *what, const char *path, char *errstr,
+char *config_read_secret(const char *what, const char *path, char *errstr,
                          size_t errstr_size)
 {
         FILE *fp = fopen(path, "rb");
@@ -334,7 +332,7 @@ static int set_kafka_named(struct config *cfg, const char *name, const char *val
         int rc;
 
         if (n > 5 && strcmp(prop + n - 5, "_file") == 0) {
-                secret = read_secret(what, value, errstr, errstr_size);
+                secret = config_read_secret(what, value, errstr, errstr_size);
                 p = strndup(prop, n - 5);
                 if (!secret || !p) {
                         if (secret)
@@ -370,7 +368,7 @@ static int apply(struct config *cfg, const char *name, const char *value,
                 return set_value(cfg, d, value, what, errstr, errstr_size);
         if (!(d = find_secret_file(name)))
                 return 1;
-        if (!(secret = read_secret(what, value, errstr, errstr_size)))
+        if (!(secret = config_read_secret(what, value, errstr, errstr_size)))
                 return -1;
         rc = set_value(cfg, d, secret, what, errstr, errstr_size);
         free(secret);

@@ -102,6 +102,12 @@ const struct config_def *config_find(const char *name);
 /* Prints the settings (name, env, default, help) for --help. */
 void config_print_help(FILE *fp);
 
+/* Reads a secret from a file (at most 64 KiB), trailing newlines trimmed.
+ * Returns a new string, or NULL with a message that names what and path,
+ * never the content. */
+char *config_read_secret(const char *what, const char *path, char *errstr,
+                         size_t errstr_size);
+
 /* Frees the strings cfg owns; accepts a zeroed cfg. */
 void config_clear(struct config *cfg);
 

@@ -211,39 +211,6 @@ void sinks_set_running(struct sink **v, size_t n, volatile sig_atomic_t *running
 
 /* ---- reading entries ---- */
 
-/* Reads a file's content, trailing whitespace trimmed. Never prints it. */
-static char *read_file(const char *what, const char *path, char *errstr,
-                       size_t errstr_size)
-{
-        FILE *fp = fopen(path, "rb");
-        char *buf = NULL;
-        size_t n;
-
-        if (!fp) {
-                snprintf(errstr, errstr_size, "%s: cannot open %s: %s", what, path,
-                         strerror(errno));
-                return NULL;
-        }
-        if (!(buf = malloc(SECRET_FILE_MAX + 1)))
-                goto fail;
-        n = fread(buf, 1, SECRET_FILE_MAX + 1, fp);
-        if (ferror(fp) || n > SECRET_FILE_MAX) {
-                snprintf(errstr, errstr_size,
-                         "%s: cannot read %s (or larger than 64 KiB)", what, path);
-                goto fail;
-        }
-        while (n > 0 && isspace((unsigned char)buf[n - 1]))
-                n--;
-        buf[n] = '\0';
-        fclose(fp);
-        return buf;
-fail:
-        if (!buf)
-                snprintf(errstr, errstr_size, "%s: out of memory", what);
-        free(buf);
-        fclose(fp);
-        return NULL;
-}
 
 static void entry_clear(struct entry *e)
 {
@@ -343,7 +310,7 @@ static int entry_secrets(struct entry *e, const json_t *o, const char *where,
                          where);
                 return -1;
         }
-        if (!(text = read_file(where, json_string_value(file), errstr, errstr_size)))
+        if (!(text = config_read_secret(where, json_string_value(file), errstr, errstr_size)))
                 return -1;
         rc = add_secret_list(e, text, where, errstr, errstr_size);
         memset(text, 0, strlen(text));
@@ -365,7 +332,7 @@ static int entry_url(struct entry *e, const json_t *o, const char *where, char *
         if (url)
                 e->url = strdup(json_string_value(url));
         else if (!(e->url =
-                       read_file(where, json_string_value(file), errstr, errstr_size)))
+                       config_read_secret(where, json_string_value(file), errstr, errstr_size)))
                 return -1;
         if (!e->url) {
                 snprintf(errstr, errstr_size, "%s: out of memory", where);
