@@ -343,6 +343,34 @@ static void test_dismissal_and_wellbeing(void)
         stmt_list_free(&sl);
 }
 
+/* A place or building is the target of an attack frame (@thing):
+ * keyed by its head noun; "the building" later refers back to it; a
+ * verb's object needs "the"; a negated denial verb denies nothing. */
+static void test_thing_patient(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Ruritania denied carrying out any strike on the old opera house. "
+            "Ruritanian jets hit the building at noon, witnesses said.",
+            &sl);
+        st = with_key(&sl, "attack|name:ruritania|thing:house|");
+        CHECK(st && st->stance == STANCE_DENY);
+        if (st)
+                CHECK_STR(st->prop.patient, "thing:house");
+        stmt_list_free(&sl);
+        run("The band's new single will hit the charts in May.", &sl);
+        CHECK(sl.n == 0 || strncmp(sl.v[0].prop.patient, "thing:", 6) != 0 ||
+              strcmp(sl.v[0].prop.agent, "") == 0);
+        stmt_list_free(&sl);
+        run("Critics say the Zorbo phone is a one hit wonder.", &sl);
+        CHECK(with_key(&sl, "attack|name:zorbo|thing:wonder|") == NULL);
+        stmt_list_free(&sl);
+        run("There is no denying that Ruritania shelled the harbour.", &sl);
+        CHECK(sl.n == 0 || sl.v[0].stance != STANCE_DENY);
+        stmt_list_free(&sl);
+}
+
 /* A measure compound qualifies the theme; an entity inside a relative
  * clause is not the verb's patient; model codes are no names. */
 static void test_qualifier_and_relative(void)
@@ -393,6 +421,7 @@ int main(void)
         test_headline_cues();
         test_qualifier_and_relative();
         test_dismissal_and_wellbeing();
+        test_thing_patient();
         lexicon_free(l);
         return check_done("test_analyze");
 }

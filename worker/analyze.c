@@ -39,6 +39,7 @@ struct ctx {
         struct entity last_subject; /* discourse: subject of the last statement */
         struct entity last_speaker;
         struct entity last_named; /* last named non-country entity */
+        struct entity last_thing; /* last thing attacked ("thing:theatre") */
         int passive_fallback;     /* the agent was the speaker, by default */
         struct affil {            /* "Russia's foreign minister, Sergei Lavrov" */
                 char name_id[STMT_ID_MAX];
@@ -522,6 +523,96 @@ static int noun_complement(const struct ctx *cx, size_t p, const struct clause *
         return 0;
 }
 
+/* The head of the noun phrase starting at i: determiners, names and
+ * adjectives, up to the last common noun ("the Mariupol drama theatre"
+ * -> theatre).  Returns its index, or 0 when there is none within 5
+ * tokens: function words, verbs, numbers and theme words end a phrase. */
+static size_t np_head(const struct ctx *cx, size_t i, size_t hi)
+{
+        size_t k, head = 0;
+
+        if (i < hi && (strcmp(norm(cx, i), "the") == 0 || strcmp(norm(cx, i), "a") == 0 ||
+                       strcmp(norm(cx, i), "an") == 0 || strcmp(norm(cx, i), "any") == 0))
+                i++;
+        for (k = i; k < hi && k < i + 5; k++) {
+                const struct text_tok *t = &cx->tt.v[k];
+                const struct lex_word *w = cx->w[k];
+
+                if (t->kind != TEXT_WORD || cx->cls[k] || text_is_stopword(t->norm) ||
+                    (w && (w->flags & (LX_VERB | LX_THEME | LX_FRAME | LX_UNIT | LX_NEG |
+                                       LX_HEDGE | LX_FALSE))) ||
+                    isdigit((unsigned char)t->norm[0]))
+                        break;
+                if (!t->cap && !t->upper && cx->ment[k] < 0)
+                        head = k;
+        }
+        return head;
+}
+
+/* The singular of a common noun: theatres -> theatre, cities -> city
+ * ("building" stays a noun, unlike text_lemma_guess's verb reading). */
+static void noun_singular(const char *w, char *out)
+{
+        size_t n = strlen(w);
+
+        str_copy(out, TEXT_NORM_MAX, w);
+        if (n > 4 && strcmp(w + n - 3, "ies") == 0)
+                strcpy(out + n - 3, "y");
+        else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u')
+                out[n - 1] = '\0';
+}
+
+/* Generic nouns that a definite phrase uses for a thing already named:
+ * "the theatre ... hitting the building". */
+static int generic_thing(const char *w)
+{
+        static const char *const g[] = {"building",  "site",   "facility",
+                                        "structure", "place",  "venue",
+                                        "premises",  "target", NULL};
+        const char *const *p;
+
+        for (p = g; *p; p++)
+                if (strcmp(*p, w) == 0)
+                        return 1;
+        return 0;
+}
+
+/* A thing as the patient of the predicate at p ("a strike on the
+ * theatre", "hit the building"), for frames marked @thing: keyed by
+ * the head noun ("thing:theatre"). */
+static int thing_patient(struct ctx *cx, size_t p, char role, const struct clause *cl,
+                         struct entity *out)
+{
+        size_t i = p + 1, h = 0;
+        char lem[TEXT_NORM_MAX];
+
+        if (role == 'n') {
+                if (i < cl->c1 && (cx->cls[i] & (CL_PREP_PATIENT | CL_PREP_NOUN)) &&
+                    strcmp(norm(cx, i), "in") != 0 && strcmp(norm(cx, i), "with") != 0)
+                        h = np_head(cx, i + 1, cl->c1);
+        } else if (role == '+') {
+                /* a verb's object names a specific thing: "hit the
+                 * building", not "hit records" or "one hit wonder" */
+                if (i < cl->c1 && (cx->cls[i] & CL_PREP_PATIENT))
+                        i++;
+                if (i < cl->c1 && strcmp(norm(cx, i), "the") == 0)
+                        h = np_head(cx, i, cl->c1);
+        }
+        if (!h)
+                return 0;
+        noun_singular(norm(cx, h), lem);
+        if (generic_thing(lem) && cx->last_thing.id[0]) {
+                *out = cx->last_thing;
+                return 1;
+        }
+        memset(out, 0, sizeof(*out));
+        snprintf(out->id, sizeof(out->id), "thing:%s", lem);
+        str_copy(out->name, sizeof(out->name), norm(cx, h));
+        if (!generic_thing(lem))
+                cx->last_thing = *out;
+        return 1;
+}
+
 /* Whether the verb at p is passive: a form of be right before it. */
 static int is_passive(const struct ctx *cx, size_t c0, size_t p)
 {
@@ -646,6 +737,15 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
         }
         if (agent->id[0] && strcmp(agent->id, patient->id) == 0)
                 memset(patient, 0, sizeof(*patient));
+        /* a thing attacked: the patient when no entity is, and the
+         * antecedent of "the building" later on either way */
+        if (!patient->id[0] && lexicon_frame_thing(cx->lx, w->frame) &&
+            !(is_passive(cx, cl->c0, p) && role != 'n')) {
+                struct entity thing;
+
+                if (thing_patient(cx, p, role, cl, &thing) && agent->id[0])
+                        *patient = thing;
+        }
         snprintf(st->prop.frame, sizeof(st->prop.frame), "%s",
                  lexicon_frame_name(cx->lx, w->frame));
         if (lexicon_frame_symmetric(cx->lx, w->frame) &&
@@ -977,6 +1077,13 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         st->stance = has_flag(cx, v, LX_DENY)    ? STANCE_DENY
                      : has_flag(cx, v, LX_ADMIT) ? STANCE_ADMIT
                                                  : STANCE_ASSERT;
+        /* "there is no denying that P", "did not deny P": a negated
+         * denial denies nothing; it leans towards P without stating it */
+        if (st->stance == STANCE_DENY && ((v > s0 && has_flag(cx, v - 1, LX_NEG)) ||
+                                          (v > s0 + 1 && has_flag(cx, v - 2, LX_NEG)))) {
+                st->stance = STANCE_ASSERT;
+                st->modality = MOD_HEDGED;
+        }
         if (st->stance == STANCE_DENY)
                 st->cue = "deny";
         else if (st->stance == STANCE_ADMIT)

@@ -43,6 +43,7 @@ struct lexicon {
         char *frames[MAX_NAMES];
         int symmetric[MAX_NAMES];
         int count[MAX_NAMES];
+        int thing[MAX_NAMES];
         char *gists[MAX_NAMES];
         int nframes;
         char *themes[MAX_NAMES];
@@ -567,6 +568,12 @@ static int line_frames(struct lexicon *lx, char *line)
                 lx->count[f] = 1;
                 return 0;
         }
+        if (n >= 2 && strcmp(frame, "@thing") == 0) {
+                if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
+                        return -1;
+                lx->thing[f] = 1;
+                return 0;
+        }
         if (n >= 2 && strcmp(frame, "@symmetric") == 0) {
                 if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
                         return -1;
@@ -831,6 +838,11 @@ const char *lexicon_frame_name(const struct lexicon *lx, int frame)
 int lexicon_frame_symmetric(const struct lexicon *lx, int frame)
 {
         return frame >= 0 && frame < lx->nframes && lx->symmetric[frame];
+}
+
+int lexicon_frame_thing(const struct lexicon *lx, int frame)
+{
+        return frame >= 0 && frame < lx->nframes && lx->thing[frame];
 }
 
 int lexicon_frame_count(const struct lexicon *lx, int frame)

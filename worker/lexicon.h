@@ -98,6 +98,9 @@ const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const ch
 
 const char *lexicon_frame_name(const struct lexicon *lx, int frame);
 int lexicon_frame_symmetric(const struct lexicon *lx, int frame);
+/* Whether the patient of frame may be a thing named by a common noun
+ * ("@thing attack": "a strike on the theatre"). */
+int lexicon_frame_thing(const struct lexicon *lx, int frame);
 /* Whether frame counts people or things ("@count kill"). */
 int lexicon_frame_count(const struct lexicon *lx, int frame);
 /* The gist template of a frame ("%A supplies %T to %P"), or NULL. */
