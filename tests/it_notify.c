@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "itutil.h"
 #include "httprecv.h"
 
 #define ALERTS "news.factcheck.alerts"
@@ -94,22 +95,6 @@ static pid_t start_notify(void)
         return pid;
 }
 
-/* A loopback port nobody listens on (bind to 0, read it, close). */
-static int free_port(void)
-{
-        struct sockaddr_in a = {.sin_family = AF_INET};
-        socklen_t len = sizeof(a);
-        int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-            getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-                port = ntohs(a.sin_port);
-        if (fd >= 0)
-                close(fd);
-        return port;
-}
-
 static size_t discard(char *p, size_t size, size_t n, void *ud)
 {
         (void)p;
@@ -139,15 +124,6 @@ static long admin_get(const char *path, long want)
                         usleep(200000);
         }
         return code;
-}
-
-static int stop(pid_t pid, int sig)
-{
-        int status = 0;
-
-        kill(pid, sig);
-        waitpid(pid, &status, 0);
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* Requests on path for alert id (by webhook-id, or the body for Slack). */
@@ -292,7 +268,7 @@ static void test_deliver_and_dlq(rd_kafka_t *p)
         CHECK(admin_get("/healthz", 200) == 200);
         CHECK(admin_get("/readyz", 200) == 200);
         CHECK(admin_get("/metrics", 200) == 200);
-        CHECK(stop(pid, SIGTERM) == 0);
+        CHECK(itu_stop(pid, SIGTERM) == 0);
         for (i = 0; i < 4; i++) {
                 int r, a;
 
@@ -376,7 +352,7 @@ static void test_kill_mid_delivery(rd_kafka_t *p)
         }
         CHECK(r == 1);
         usleep(200000);
-        CHECK(stop(pid, SIGKILL) == 128 + SIGKILL);
+        CHECK(itu_stop(pid, SIGKILL) == 128 + SIGKILL);
         for (i = 0; i < 2; i++) {
                 count("/hook", ids[i], &r, &a);
                 CHECK(r == 1 && a == 1);
@@ -393,7 +369,7 @@ static void test_kill_mid_delivery(rd_kafka_t *p)
         pid = start_notify();
         CHECK(wait_acked("/hook", ids, 4, 60));
         sleep(1);
-        CHECK(stop(pid, SIGTERM) == 0);
+        CHECK(itu_stop(pid, SIGTERM) == 0);
         for (i = 0; i < 4; i++) {
                 count("/hook", ids[i], &reqs[i], &acks[i]);
                 CHECK(acks[i] == 1); /* exactly once, acknowledged */
@@ -428,7 +404,7 @@ int main(void)
         snprintf(ns, sizeof(ns), "it-notify-%ld:", (long)getpid());
         snprintf(logpath, sizeof(logpath), "it_notify.%ld.log", (long)getpid());
         snprintf(cfgpath, sizeof(cfgpath), "it_notify.%ld.json", (long)getpid());
-        snprintf(admin, sizeof(admin), "127.0.0.1:%d", free_port());
+        snprintf(admin, sizeof(admin), "127.0.0.1:%d", itu_free_port());
         hr = httprecv_start();
         CHECK(hr != NULL);
         if (!hr)

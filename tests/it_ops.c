@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "itutil.h"
 
 #define TOPIC  "news.articles"
 #define ALERTS "news.factcheck.alerts"
@@ -31,21 +32,6 @@ static char boot[256], redis_url[64], admin[64], logpath[64];
 static int redis_port;
 static const char *bin;
 static pid_t redis_pid;
-
-static int free_port(void)
-{
-        struct sockaddr_in a = {.sin_family = AF_INET};
-        socklen_t len = sizeof(a);
-        int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-            getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-                port = ntohs(a.sin_port);
-        if (fd >= 0)
-                close(fd);
-        return port;
-}
 
 static void redis_start(void)
 {
@@ -167,15 +153,6 @@ static pid_t start_worker(void)
         return pid;
 }
 
-static int stop_worker(pid_t pid)
-{
-        int status = 0;
-
-        kill(pid, SIGTERM);
-        waitpid(pid, &status, 0);
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void test_metrics_and_ready(rd_kafka_t *p)
 {
         static const char *thread[] = {
@@ -229,7 +206,7 @@ static void test_metrics_and_ready(rd_kafka_t *p)
         CHECK(http_get("/healthz", b) == 200); /* alive, just not ready */
         redis_start();
         CHECK(wait_status("/readyz", 200) == 200);
-        CHECK(stop_worker(pid) == 0);
+        CHECK(itu_stop(pid, SIGTERM) == 0);
         free(b);
 }
 
@@ -280,7 +257,7 @@ static void test_sigterm_commits(rd_kafka_t *p)
                         break;
                 usleep(10000);
         }
-        CHECK(stop_worker(pid) == 0);
+        CHECK(itu_stop(pid, SIGTERM) == 0);
         c1 = committed();
         CHECK(c1 > c0);
         /* every article below the committed offset is fully processed */
@@ -310,9 +287,9 @@ int main(void)
                 return 1;
         }
         curl_global_init(CURL_GLOBAL_DEFAULT);
-        redis_port = free_port();
+        redis_port = itu_free_port();
         snprintf(redis_url, sizeof(redis_url), "redis://127.0.0.1:%d/0", redis_port);
-        snprintf(admin, sizeof(admin), "127.0.0.1:%d", free_port());
+        snprintf(admin, sizeof(admin), "127.0.0.1:%d", itu_free_port());
         snprintf(logpath, sizeof(logpath), "it_ops.%ld.log", (long)getpid());
         redis_start();
         mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));

@@ -15,28 +15,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "itutil.h"
 
 static const char *url;
 static char host[64];
 static int port;
 static redisContext *raw; /* our own connection, to look behind the store */
 static char ns_a[64], ns_b[64], ns_c[64];
-
-static char *rec_json(const char *art_id, int64_t ts, int seq)
-{
-        char *s = malloc(256);
-
-        snprintf(s, 256,
-                 "{\"article\":{\"id\":\"%s\"},\"statement\":{\"text\":\"s%d\"},"
-                 "\"ts\":%lld,\"seq\":%d}",
-                 art_id, seq, (long long)ts, seq);
-        return s;
-}
-
-static const char *rec_article(const json_t *rec)
-{
-        return json_string_value(json_object_get(json_object_get(rec, "article"), "id"));
-}
 
 static struct store *open_ns(const char *ns, int64_t ttl_s)
 {
@@ -47,34 +32,6 @@ static struct store *open_ns(const char *ns, int64_t ttl_s)
         if (!s)
                 fprintf(stderr, "store_redis_new: %s\n", err);
         return s;
-}
-
-static json_t *lookup_key(struct store *s, const char *key, size_t max)
-{
-        const char *keys[1] = {key};
-        struct store_query q = {.keys = keys, .n_keys = 1, .max_per_key = max};
-        char err[256] = "";
-        json_t *a;
-
-        if (store_lookup(s, &q, err, sizeof(err)) == -1) {
-                fprintf(stderr, "lookup: %s\n", err);
-                return NULL;
-        }
-        a = json_incref(q.recs[0]);
-        store_query_clear(&q);
-        return a;
-}
-
-static int put_one(struct store *s, const char *key, const char *art, int64_t ts, int seq)
-{
-        char *j = rec_json(art, ts, seq), err[256] = "";
-        struct store_rec r = {.key = key, .article_id = art, .ts_ms = ts, .json = j};
-        int rc = store_put(s, &r, 1, err, sizeof(err));
-
-        if (rc == -1)
-                fprintf(stderr, "put: %s\n", err);
-        free(j);
-        return rc;
 }
 
 static redisReply *cmd(const char *fmt, const char *a, const char *b)
@@ -117,21 +74,6 @@ static void recs_key(const char *ns, const char *prop, char *out, size_t size)
         snprintf(out, size, "%s{p:%s}:recs", ns, hex);
 }
 
-/* A loopback port nobody listens on (bound then released). */
-static int free_port(void)
-{
-        struct sockaddr_in sa = {.sin_family = AF_INET};
-        socklen_t len = sizeof(sa);
-        int fd = socket(AF_INET, SOCK_STREAM, 0), p;
-
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-        getsockname(fd, (struct sockaddr *)&sa, &len);
-        p = ntohs(sa.sin_port);
-        close(fd);
-        return p;
-}
-
 static void test_bad_urls(void)
 {
         static const char *bad[] = {
@@ -167,7 +109,7 @@ static void test_bad_urls(void)
 static void test_refused(void)
 {
         char u[128], err[256] = "", want[64];
-        int p = free_port();
+        int p = itu_free_port();
         struct store *s;
 
         snprintf(u, sizeof(u), "redis://:hunter2@127.0.0.1:%d/0", p);
@@ -232,39 +174,39 @@ static void test_records(void)
         store_query_clear(&q);
 
         /* out of order puts come back oldest first */
-        CHECK(put_one(s, k, "a3", 300, 0) == 0);
-        CHECK(put_one(s, k, "a1", 100, 0) == 0);
-        CHECK(put_one(s, k, "a2", 200, 0) == 0);
-        CHECK(put_one(s, k, "a0", 50, 0) == 0);
-        a = lookup_key(s, k, 0);
+        CHECK(itu_put_one(s, k, "a3", 300, 0) == 0);
+        CHECK(itu_put_one(s, k, "a1", 100, 0) == 0);
+        CHECK(itu_put_one(s, k, "a2", 200, 0) == 0);
+        CHECK(itu_put_one(s, k, "a0", 50, 0) == 0);
+        a = itu_lookup_key(s, k, 0);
         CHECK(a && json_array_size(a) == 4);
         if (a && json_array_size(a) == 4) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
-                CHECK_STR(rec_article(json_array_get(a, 1)), "a1");
-                CHECK_STR(rec_article(json_array_get(a, 2)), "a2");
-                CHECK_STR(rec_article(json_array_get(a, 3)), "a3");
+                CHECK_STR(itu_rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(itu_rec_article(json_array_get(a, 1)), "a1");
+                CHECK_STR(itu_rec_article(json_array_get(a, 2)), "a2");
+                CHECK_STR(itu_rec_article(json_array_get(a, 3)), "a3");
         }
         json_decref(a);
         /* a cap: the oldest half and the newest half, oldest first */
-        a = lookup_key(s, k, 2);
+        a = itu_lookup_key(s, k, 2);
         CHECK(a && json_array_size(a) == 2);
         if (a && json_array_size(a) == 2) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
-                CHECK_STR(rec_article(json_array_get(a, 1)), "a3");
+                CHECK_STR(itu_rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(itu_rec_article(json_array_get(a, 1)), "a3");
         }
         json_decref(a);
-        a = lookup_key(s, k, 3);
+        a = itu_lookup_key(s, k, 3);
         CHECK(a && json_array_size(a) == 3);
         if (a && json_array_size(a) == 3) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
-                CHECK_STR(rec_article(json_array_get(a, 1)), "a2");
-                CHECK_STR(rec_article(json_array_get(a, 2)), "a3");
+                CHECK_STR(itu_rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(itu_rec_article(json_array_get(a, 1)), "a2");
+                CHECK_STR(itu_rec_article(json_array_get(a, 2)), "a3");
         }
         json_decref(a);
 
         /* one batch, several records per key, a duplicate inside it */
         {
-                char *j1 = rec_json("m1", 500, 0), *j2 = rec_json("m1", 500, 1);
+                char *j1 = itu_rec_json("m1", 500, 0), *j2 = itu_rec_json("m1", 500, 1);
                 struct store_rec batch[4] = {
                     {.key = "deny|m||", .article_id = "m1", .ts_ms = 500, .json = j1},
                     {.key = "deny|n||", .article_id = "m1", .ts_ms = 500, .json = j2},
@@ -273,10 +215,10 @@ static void test_records(void)
                 };
 
                 CHECK(store_put(s, batch, 4, err, sizeof(err)) == 0);
-                a = lookup_key(s, "deny|m||", 0);
+                a = itu_lookup_key(s, "deny|m||", 0);
                 CHECK(a && json_array_size(a) == 2);
                 json_decref(a);
-                a = lookup_key(s, "deny|n||", 0);
+                a = itu_lookup_key(s, "deny|n||", 0);
                 CHECK(a && json_array_size(a) == 1);
                 json_decref(a);
                 free(j1);
@@ -284,24 +226,24 @@ static void test_records(void)
         }
 
         /* re-put is idempotent */
-        CHECK(put_one(s, k, "a1", 100, 0) == 0);
+        CHECK(itu_put_one(s, k, "a1", 100, 0) == 0);
         recs_key(ns_a, k, rk, sizeof(rk));
         CHECK(cmd_int("ZCARD %s", rk, NULL) == 4);
 
         /* a member that is not JSON is skipped */
         freeReplyObject(cmd("ZADD %s 150 %s", rk, "{broken"));
-        a = lookup_key(s, k, 0);
+        a = itu_lookup_key(s, k, 0);
         CHECK(a && json_array_size(a) == 4);
         json_decref(a);
 
         /* records older than the TTL (1000 s) before a newer put are pruned */
-        CHECK(put_one(s, k, "old", 400 - 1000 * 1000 - 1, 0) == 0);
+        CHECK(itu_put_one(s, k, "old", 400 - 1000 * 1000 - 1, 0) == 0);
         CHECK(cmd_int("ZCARD %s", rk, NULL) == 6); /* 4 + broken + old */
-        CHECK(put_one(s, k, "a4", 400, 0) == 0);
+        CHECK(itu_put_one(s, k, "a4", 400, 0) == 0);
         CHECK(cmd_int("ZCARD %s", rk, NULL) == 6); /* 4 + broken + a4 */
-        a = lookup_key(s, k, 1);
+        a = itu_lookup_key(s, k, 1);
         CHECK(a && json_array_size(a) == 1);
-        CHECK_STR(rec_article(json_array_get(a, 0)), "a4");
+        CHECK_STR(itu_rec_article(json_array_get(a, 0)), "a4");
         json_decref(a);
         store_free(s);
 }
@@ -375,7 +317,7 @@ static void test_default_ttl(void)
 
         if (!s)
                 return;
-        CHECK(put_one(s, "say|x||", "d1", 1, 0) == 0);
+        CHECK(itu_put_one(s, "say|x||", "d1", 1, 0) == 0);
         recs_key(ns_c, "say|x||", want, sizeof(want));
         ttl = cmd_int("TTL %s", want, NULL);
         CHECK(ttl > 180LL * 86400 - 60 && ttl <= 180LL * 86400);
@@ -400,7 +342,7 @@ static void test_isolation(void)
         CHECK(json_array_size(q.recs[0]) == 0);
         store_query_clear(&q);
         CHECK(store_claim(s, "kafka", "al1", err, sizeof(err)) == 1);
-        CHECK(put_one(s, "say|alice|bob|tax", "b1", 5, 0) == 0);
+        CHECK(itu_put_one(s, "say|alice|bob|tax", "b1", 5, 0) == 0);
         store_free(s);
 }
 
@@ -433,7 +375,7 @@ static void test_round_trips(void)
         for (i = 0; i < N_REC; i++) {
                 snprintf(keys[i], sizeof(keys[i]), "say|p%zu|q%zu|", i / PER, i);
                 kp[i] = keys[i];
-                js[i] = rec_json(ids[i / PER], (int64_t)i, (int)(i % PER));
+                js[i] = itu_rec_json(ids[i / PER], (int64_t)i, (int)(i % PER));
                 recs[i] = (struct store_rec){.key = kp[i],
                                              .article_id = ip[i / PER],
                                              .ts_ms = (int64_t)i,
@@ -493,18 +435,18 @@ static void test_reconnect(void)
 
         if (!s)
                 return;
-        CHECK(put_one(s, "say|r||", "r1", 1, 0) == 0);
+        CHECK(itu_put_one(s, "say|r||", "r1", 1, 0) == 0);
         CHECK(cmd_int("CLIENT KILL TYPE normal", NULL, NULL) >= 1);
         CHECK(store_ping(s, err, sizeof(err)) == 0);
         CHECK(cmd_int("CLIENT KILL TYPE normal", NULL, NULL) >= 1);
-        a = lookup_key(s, "say|r||", 0);
+        a = itu_lookup_key(s, "say|r||", 0);
         CHECK(a && json_array_size(a) == 1);
         json_decref(a);
         CHECK(cmd_int("CLIENT KILL TYPE normal", NULL, NULL) >= 1);
-        CHECK(put_one(s, "say|r||", "r2", 2, 0) == 0);
+        CHECK(itu_put_one(s, "say|r||", "r2", 2, 0) == 0);
         CHECK(cmd_int("CLIENT KILL TYPE normal", NULL, NULL) >= 1);
         CHECK(store_claim(s, "kafka", "x", err, sizeof(err)) == 1);
-        a = lookup_key(s, "say|r||", 0);
+        a = itu_lookup_key(s, "say|r||", 0);
         CHECK(a && json_array_size(a) == 2);
         json_decref(a);
         CHECK(store_redis_drop_namespace(s, err, sizeof(err)) == 0);
@@ -531,7 +473,7 @@ static void test_timeout(void)
         CHECK(strstr(err, "timed out") != NULL);
         usleep(1500 * 1000);
         CHECK(store_ping(s, err, sizeof(err)) == 0);
-        CHECK(put_one(s, "say|t||", "t1", 1, 0) == 0);
+        CHECK(itu_put_one(s, "say|t||", "t1", 1, 0) == 0);
         CHECK(store_redis_drop_namespace(s, err, sizeof(err)) == 0);
         store_free(s);
 }
@@ -555,7 +497,7 @@ static void test_auth_select(void)
         if (!s)
                 fprintf(stderr, "acl: %s\n", err);
         CHECK(s != NULL);
-        CHECK(s && put_one(s, "say|db||", "x1", 1, 0) == 0);
+        CHECK(s && itu_put_one(s, "say|db||", "x1", 1, 0) == 0);
         recs_key(ns_c, "say|db||", want, sizeof(want));
         CHECK(cmd_int("EXISTS %s", want, NULL) == 0); /* not in db 0 */
         freeReplyObject(cmd("SELECT 3", NULL, NULL));
@@ -619,8 +561,8 @@ static void test_no_multi(void)
         CHECK(s != NULL);
         if (!s)
                 return;
-        CHECK(put_one(s, keys[0], "nm1", 100, 0) == 0);
-        CHECK(put_one(s, keys[0], "nm2", 200, 1) == 0);
+        CHECK(itu_put_one(s, keys[0], "nm1", 100, 0) == 0);
+        CHECK(itu_put_one(s, keys[0], "nm2", 200, 1) == 0);
         CHECK(store_mark(s, arts, 1, alerts, 1, err, sizeof(err)) == 0);
         CHECK(store_lookup(s, &q, err, sizeof(err)) == 0);
         CHECK(q.done && q.done[0] == 1 && q.done[1] == 0);
@@ -635,7 +577,7 @@ static void test_no_multi(void)
                 recs_key(ns_c, keys[0], rk, sizeof(rk));
                 freeReplyObject(cmd("DEL %s", rk, NULL));
                 freeReplyObject(cmd("SET %s %s", rk, "not-a-zset"));
-                CHECK(put_one(s, keys[0], "nm3", 300, 0) == -1);
+                CHECK(itu_put_one(s, keys[0], "nm3", 300, 0) == -1);
                 freeReplyObject(cmd("DEL %s", rk, NULL));
         }
         store_free(s);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "itutil.h"
 
 #define ARTICLES "news.articles"
 #define ALERTS   "news.factcheck.alerts"
@@ -155,15 +156,6 @@ static pid_t start_worker(void)
         return pid;
 }
 
-static int stop_worker(pid_t pid)
-{
-        int status = 0;
-
-        kill(pid, SIGTERM);
-        waitpid(pid, &status, 0);
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* Waits until topic holds at least want messages, the worker pid has
  * exited, or 60 s have passed. */
 static void wait_for(const char *topic, size_t want, struct msgs *out, pid_t pid)
@@ -175,7 +167,7 @@ static void wait_for(const char *topic, size_t want, struct msgs *out, pid_t pid
 
                 memset(&si, 0, sizeof(si));
                 read_topic(topic, out);
-                /* WNOWAIT: leave the exit status for stop_worker */
+                /* WNOWAIT: leave the exit status for itu_stop */
                 if (out->n >= want ||
                     (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
                      si.si_pid == pid))
@@ -234,7 +226,7 @@ static void test_thread(rd_kafka_t *p)
         pid = start_worker();
         wait_for(ALERTS, 2, &m, pid);
         sleep(2); /* anything extra would show up now */
-        CHECK(stop_worker(pid) == 0);
+        CHECK(itu_stop(pid, SIGTERM) == 0);
         read_topic(ALERTS, &m);
         CHECK(m.n == 2);
         CHECK(count_alerts(&m, "denial", "example-2", "example-1") == 1);
@@ -254,7 +246,7 @@ static void test_restart(void)
         truncate(logpath, 0);
         pid = start_worker();
         sleep(6);
-        CHECK(stop_worker(pid) == 0);
+        CHECK(itu_stop(pid, SIGTERM) == 0);
         read_topic(ALERTS, &m);
         CHECK(m.n == 2);
         CHECK(log_has("stopping: 0 articles"));
@@ -295,7 +287,7 @@ static void test_bad_messages(rd_kafka_t *p)
         wait_for(DLQ, 5, &m, pid);
         wait_for(ALERTS, 3, &m, pid);
         sleep(1);
-        CHECK(stop_worker(pid) == 0);
+        CHECK(itu_stop(pid, SIGTERM) == 0);
         read_topic(DLQ, &m);
         CHECK(m.n == 5);
         for (i = 0; i < m.n; i++) {

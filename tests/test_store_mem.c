@@ -8,55 +8,7 @@
 #include <time.h>
 
 #include "check.h"
-
-/* A record as cand_record() would make it, built by hand. */
-static char *rec_json(const char *art_id, int64_t ts, int seq)
-{
-        char *s = malloc(256);
-
-        snprintf(s, 256,
-                 "{\"article\":{\"id\":\"%s\"},\"statement\":{\"text\":\"s%d\"},"
-                 "\"ts\":%lld,\"seq\":%d}",
-                 art_id, seq, (long long)ts, seq);
-        return s;
-}
-
-static const char *rec_article(const json_t *rec)
-{
-        return json_string_value(json_object_get(json_object_get(rec, "article"), "id"));
-}
-
-static int64_t rec_ts(const json_t *rec)
-{
-        return json_integer_value(json_object_get(rec, "ts"));
-}
-
-/* Looks up one key; returns its records array (new reference) or NULL. */
-static json_t *lookup_key(struct store *s, const char *key, size_t max)
-{
-        const char *keys[1] = {key};
-        struct store_query q = {.keys = keys, .n_keys = 1, .max_per_key = max};
-        char err[256] = "";
-        json_t *a;
-
-        if (store_lookup(s, &q, err, sizeof(err)) == -1) {
-                fprintf(stderr, "lookup: %s\n", err);
-                return NULL;
-        }
-        a = json_incref(q.recs[0]);
-        store_query_clear(&q);
-        return a;
-}
-
-static int put_one(struct store *s, const char *key, const char *art, int64_t ts, int seq)
-{
-        char *j = rec_json(art, ts, seq), err[256] = "";
-        struct store_rec r = {.key = key, .article_id = art, .ts_ms = ts, .json = j};
-        int rc = store_put(s, &r, 1, err, sizeof(err));
-
-        free(j);
-        return rc;
-}
+#include "itutil.h"
 
 static void test_empty(void)
 {
@@ -92,44 +44,44 @@ static void test_order(void)
         json_t *a;
 
         /* out of order, and two with the same ts: insertion breaks ties */
-        CHECK(put_one(s, k, "a3", 300, 0) == 0);
-        CHECK(put_one(s, k, "a1", 100, 0) == 0);
-        CHECK(put_one(s, k, "a2b", 200, 1) == 0);
-        CHECK(put_one(s, k, "a2a", 200, 0) == 0);
-        CHECK(put_one(s, k, "a0", 50, 0) == 0);
-        CHECK(put_one(s, "other|x||", "z", 1, 0) == 0);
-        a = lookup_key(s, k, 0);
+        CHECK(itu_put_one(s, k, "a3", 300, 0) == 0);
+        CHECK(itu_put_one(s, k, "a1", 100, 0) == 0);
+        CHECK(itu_put_one(s, k, "a2b", 200, 1) == 0);
+        CHECK(itu_put_one(s, k, "a2a", 200, 0) == 0);
+        CHECK(itu_put_one(s, k, "a0", 50, 0) == 0);
+        CHECK(itu_put_one(s, "other|x||", "z", 1, 0) == 0);
+        a = itu_lookup_key(s, k, 0);
         CHECK(a && json_array_size(a) == 5);
         if (a && json_array_size(a) == 5) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
-                CHECK_STR(rec_article(json_array_get(a, 1)), "a1");
-                CHECK_STR(rec_article(json_array_get(a, 2)), "a2b");
-                CHECK_STR(rec_article(json_array_get(a, 3)), "a2a");
-                CHECK_STR(rec_article(json_array_get(a, 4)), "a3");
-                CHECK(rec_ts(json_array_get(a, 4)) == 300);
+                CHECK_STR(itu_rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(itu_rec_article(json_array_get(a, 1)), "a1");
+                CHECK_STR(itu_rec_article(json_array_get(a, 2)), "a2b");
+                CHECK_STR(itu_rec_article(json_array_get(a, 3)), "a2a");
+                CHECK_STR(itu_rec_article(json_array_get(a, 4)), "a3");
+                CHECK(itu_rec_ts(json_array_get(a, 4)) == 300);
         }
         json_decref(a);
 
         /* max_per_key: the oldest half and the newest half, oldest first */
-        a = lookup_key(s, k, 2);
+        a = itu_lookup_key(s, k, 2);
         CHECK(a && json_array_size(a) == 2);
         if (a && json_array_size(a) == 2) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
-                CHECK_STR(rec_article(json_array_get(a, 1)), "a3");
+                CHECK_STR(itu_rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(itu_rec_article(json_array_get(a, 1)), "a3");
         }
         json_decref(a);
-        a = lookup_key(s, k, 3);
+        a = itu_lookup_key(s, k, 3);
         CHECK(a && json_array_size(a) == 3);
         if (a && json_array_size(a) == 3) {
-                CHECK_STR(rec_article(json_array_get(a, 0)), "a0");
-                CHECK_STR(rec_article(json_array_get(a, 1)), "a2a");
-                CHECK_STR(rec_article(json_array_get(a, 2)), "a3");
+                CHECK_STR(itu_rec_article(json_array_get(a, 0)), "a0");
+                CHECK_STR(itu_rec_article(json_array_get(a, 1)), "a2a");
+                CHECK_STR(itu_rec_article(json_array_get(a, 2)), "a3");
         }
         json_decref(a);
-        a = lookup_key(s, k, 1); /* one: the newest */
-        CHECK(a && json_array_size(a) == 1 && !strcmp(rec_article(json_array_get(a, 0)), "a3"));
+        a = itu_lookup_key(s, k, 1); /* one: the newest */
+        CHECK(a && json_array_size(a) == 1 && !strcmp(itu_rec_article(json_array_get(a, 0)), "a3"));
         json_decref(a);
-        a = lookup_key(s, k, 99); /* more than there are */
+        a = itu_lookup_key(s, k, 99); /* more than there are */
         CHECK(a && json_array_size(a) == 5);
         json_decref(a);
         store_free(s);
@@ -139,7 +91,7 @@ static void test_idempotent(void)
 {
         struct store *s = store_mem_new(NULL);
         const char *k = "deny|carol||";
-        char *j1 = rec_json("b1", 10, 0), *j2 = rec_json("b1", 10, 1), err[256] = "";
+        char *j1 = itu_rec_json("b1", 10, 0), *j2 = itu_rec_json("b1", 10, 1), err[256] = "";
         struct store_rec batch[3] = {
             {.key = k, .article_id = "b1", .ts_ms = 10, .json = j1},
             {.key = k, .article_id = "b1", .ts_ms = 10, .json = j1}, /* same batch */
@@ -155,10 +107,10 @@ static void test_idempotent(void)
         CHECK(store_put(s, batch, 3, err, sizeof(err)) == 0);  /* redelivery */
         CHECK(store_put(s, &other, 1, err, sizeof(err)) == 0); /* same json, other key */
         CHECK(store_put(s, &bad, 1, err, sizeof(err)) == 0);   /* skipped, warned */
-        a = lookup_key(s, k, 0);
+        a = itu_lookup_key(s, k, 0);
         CHECK(a && json_array_size(a) == 2);
         json_decref(a);
-        a = lookup_key(s, "deny|dave||", 0);
+        a = itu_lookup_key(s, "deny|dave||", 0);
         CHECK(a && json_array_size(a) == 1);
         json_decref(a);
 
@@ -239,11 +191,11 @@ static void test_scale(void)
 
                         total += n;
                         for (m = 1; m < n; m++) {
-                                if (rec_ts(json_array_get(q.recs[j], m - 1)) >
-                                    rec_ts(json_array_get(q.recs[j], m)))
+                                if (itu_rec_ts(json_array_get(q.recs[j], m - 1)) >
+                                    itu_rec_ts(json_array_get(q.recs[j], m)))
                                         bad_order++;
                         }
-                        js[j] = rec_json(art, (int64_t)i, (int)j);
+                        js[j] = itu_rec_json(art, (int64_t)i, (int)j);
                         recs[j] = (struct store_rec){.key = kp[j],
                                                      .article_id = art,
                                                      .ts_ms = (int64_t)i,

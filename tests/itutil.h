@@ -1,0 +1,35 @@
+/* itutil.h - small helpers the integration tests share: a free loopback
+ * port, and stopping a child process with its exit code. */
+#ifndef CW_ITUTIL_H
+#define CW_ITUTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "store.h"
+
+/* A loopback TCP port nobody listens on now (bound to 0, read, closed);
+ * 0 when none could be had. */
+int itu_free_port(void);
+
+/* Sends sig to pid and waits for it. Returns its exit code, or 128 + the
+ * signal that ended it. */
+int itu_stop(pid_t pid, int sig);
+
+/* Store tests: a statement record as the pipeline writes it, reduced to
+ * what the stores look at (article id, ts, seq). Caller frees. */
+char *itu_rec_json(const char *art_id, int64_t ts, int seq);
+
+/* The article id / ts of a record. */
+const char *itu_rec_article(const json_t *rec);
+int64_t itu_rec_ts(const json_t *rec);
+
+/* The records of one key (new reference), or NULL with the error printed. */
+json_t *itu_lookup_key(struct store *s, const char *key, size_t max);
+
+/* Puts one record made by itu_rec_json. Returns store_put's result. */
+int itu_put_one(struct store *s, const char *key, const char *art, int64_t ts, int seq);
+
+#endif
