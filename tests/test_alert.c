@@ -73,6 +73,7 @@ static void test_document(void)
         CHECK(c.seq == 2);
         CHECK(c.published_ms == claim->published_ms);
         CHECK_STR(c.st.text, old.text);
+        json_decref(rec); /* c keeps its own reference to the article */
         rec = json_object(); /* not a record */
         CHECK(cand_from_record(rec, &back) == -1);
         json_decref(rec);
