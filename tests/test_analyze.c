@@ -371,6 +371,36 @@ static void test_thing_patient(void)
         stmt_list_free(&sl);
 }
 
+/* Counts: "are believed to have died" hedges and reports no one; a
+ * participle with "by" ("the toll announced by officials") is no
+ * attribution verb; a sentence-initial common word ("Close to") is no
+ * name; "P, the council said on Friday" takes P as the content. */
+static void test_count_clauses(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Close to 900 people may have died in the flooding of Borovia in May, "
+            "twice the toll announced by officials, according to Reuters.",
+            &sl);
+        st = with_key(&sl, "kill||name:borovia|");
+        CHECK(st && st->prop.qty.has && st->prop.qty.value == 900);
+        stmt_list_free(&sl);
+        run("About 400 people are believed to have died in Borovia last week, "
+            "the regional council said on Friday.",
+            &sl);
+        st = with_key(&sl, "kill||name:borovia|");
+        CHECK(st && st->modality == MOD_HEDGED && st->prop.qty.value == 400);
+        stmt_list_free(&sl);
+        run("Villagers took the law into their own hands, Borovia police said.", &sl);
+        CHECK(sl.n == 0 || strcmp(sl.v[0].prop.frame, "affiliation") != 0);
+        stmt_list_free(&sl);
+        run("That would contradict Borovia, which said it sold no rifles to Zembla.",
+            &sl);
+        CHECK(sl.n == 0 || sl.v[0].modality == MOD_HYPOTHETICAL);
+        stmt_list_free(&sl);
+}
+
 /* A measure compound qualifies the theme; an entity inside a relative
  * clause is not the verb's patient; model codes are no names. */
 static void test_qualifier_and_relative(void)
@@ -422,6 +452,7 @@ int main(void)
         test_qualifier_and_relative();
         test_dismissal_and_wellbeing();
         test_thing_patient();
+        test_count_clauses();
         lexicon_free(l);
         return check_done("test_analyze");
 }

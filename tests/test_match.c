@@ -160,6 +160,22 @@ static void test_numeric(void)
                 CHECK_STR(al.v[0].subkind, "numeric");
         /* within the approximation: no conflict */
         CHECK(match_stmt(&mc, &a2, &z, 0, c, 1, 0, &al) == 0);
+        /* about 600 against about 300: the ranges do not meet and the
+         * numbers differ by more than half */
+        {
+                struct stmt u = x, w = y;
+                struct cand c2[1];
+
+                u.prop = y.prop;
+                u.prop.qty = (struct quantity){1, 300, "people", QTY_ABOUT};
+                w.prop.qty = (struct quantity){1, 600, "people", QTY_ABOUT};
+                c2[0] = mkcand(&a1, u, 0);
+                CHECK(match_stmt(&mc, &a2, &w, 0, c2, 1, 0, &al) == 1);
+                /* about 400 against about 300: the ranges meet */
+                w.prop.qty.value = 400;
+                CHECK(match_stmt(&mc, &a2, &w, 0, c2, 1, 0, &al) == 0);
+                cand_clear(&c2[0]);
+        }
         /* tallies months apart move: no conflict */
         CHECK(match_stmt(&mc, &far, &y, 0, c, 1, 0, &al) == 0);
         alert_list_free(&al);

@@ -328,11 +328,12 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                                 j++;
                         last = j - 1;
                         /* a sentence-initial capital alone is not a name unless
-                         * the lexicon does not know the word */
+                         * neither the lexicon nor WordNet's counts know the
+                         * word ("Close to 600 people", not "Banksy") */
                         if (j - i == 1 &&
                             (i == s0 || cx->tt.v[i].nl ||
                              cx->tt.v[i - 1].kind == TEXT_QUOTE) &&
-                            cx->w[i]) {
+                            (cx->w[i] || lexicon_word_freq(cx->lx, norm(cx, i)) > 0)) {
                                 i++;
                                 continue;
                         }
@@ -646,6 +647,14 @@ static const char *const verb_before[] = {
     "to", "will",  "would", "could",  "may",  "might", "not", "n't", "did",  "does",
     "do", "never", "can",   "should", "must", "also",  "had", "has", "have", NULL};
 
+/* Possessive determiners: a frame word after one is a noun. */
+static int possessive(const char *w)
+{
+        return strcmp(w, "its") == 0 || strcmp(w, "their") == 0 ||
+               strcmp(w, "his") == 0 || strcmp(w, "our") == 0 || strcmp(w, "my") == 0 ||
+               strcmp(w, "your") == 0;
+}
+
 /* The role of the predicate at p: a word that is a verb and a noun of
  * its frame ("attack") reads as a verb after to, modals, auxiliaries,
  * pronouns and names, and as a noun after determiners and adjectives. */
@@ -655,6 +664,8 @@ static char role_at(const struct ctx *cx, size_t p)
 
         if (!w->noun || p == 0)
                 return w->role;
+        if (possessive(norm(cx, p - 1)))
+                return 'n'; /* "its attack on" */
         if (cx->cls[p - 1] & (CL_VBEF | CL_PRON))
                 return w->role;
         /* "Russia attacked" is a verb, "a Russian attack" a noun */
@@ -759,7 +770,10 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
         set_role(st->prop.patient, patient);
         if (role == '-')
                 st->cue = "antonym";
-        return st->prop.agent[0] || st->prop.patient[0];
+        /* "300 people died in the bombing of the theatre in X": a count
+         * frame finds its owner later (count_owner) */
+        return st->prop.agent[0] || st->prop.patient[0] ||
+               lexicon_frame_count(cx->lx, w->frame);
 }
 
 /* The first frame predicate in [from, c1) whose noun modifier (if any)
@@ -779,6 +793,9 @@ static size_t find_predicate(const struct ctx *cx, size_t from, size_t c1)
                 if (w->req_prev && (i == 0 || strcmp(norm(cx, i - 1), w->req_prev) != 0))
                         continue;
                 if (w->role == 'p' && (i == 0 || !(cx->cls[i - 1] & CL_BE)))
+                        continue;
+                /* "their own hands": after a possessive only a noun */
+                if (w->role != 'n' && !w->noun && i > 0 && possessive(norm(cx, i - 1)))
                         continue;
                 return i;
         }
@@ -1030,12 +1047,37 @@ static int appositive_speaker(const struct ctx *cx, size_t lo, size_t v,
         return 0;
 }
 
+/* "P, the city council said on Friday.": the comma before the speaker
+ * phrase right before the verb at v, when what follows the verb is no
+ * clause of its own (no "that", no frame predicate).  Returns its
+ * index, or s0. */
+static size_t speaker_comma(const struct ctx *cx, size_t s0, size_t v, size_t s1)
+{
+        size_t i, c = s0;
+
+        for (i = v; i > s0 + 2 && v - i < 6; i--)
+                if (is_punct(cx, i - 1, ',')) {
+                        c = i - 1;
+                        break;
+                }
+        if (c == s0 || c + 1 == v)
+                return s0;
+        for (i = c + 1; i < v; i++)
+                if (cx->tt.v[i].kind != TEXT_WORD || has_flag(cx, i, LX_VERB | LX_FRAME))
+                        return s0;
+        for (i = v + 1; i < s1; i++)
+                if (strcmp(norm(cx, i), "that") == 0 || has_flag(cx, i, LX_FRAME) ||
+                    cx->tt.v[i].kind == TEXT_QUOTE)
+                        return s0;
+        return c;
+}
+
 /* The attribution of sentence [s0, s1): the speaker, the verb and the
  * content clause.  Returns the index of the attribution verb or s1. */
 static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *cl,
                           struct stmt *st)
 {
-        size_t i, q0 = s1, q1 = s1, v = s1;
+        size_t i, q0 = s1, q1 = s1, v = s1, comma;
         int inq = 0;
         struct entity e;
         size_t at;
@@ -1057,9 +1099,15 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
                 if (i > q0 && i < q1)
                         continue;
                 /* "Report: X did Y" is a label, not a reporting verb */
+                /* "300 people are believed to have died": a raising
+                 * passive hedges its own clause, it reports no one */
                 if (has_flag(cx, i, LX_REPORT | LX_DENY | LX_ADMIT) &&
                     has_flag(cx, i, LX_VERB) && cx->ment[i] < 0 &&
-                    !(i + 1 < s1 && is_punct(cx, i + 1, ':'))) {
+                    !(i + 1 < s1 && is_punct(cx, i + 1, ':')) &&
+                    !(i > s0 && (cx->cls[i - 1] & CL_BE) && i + 1 < s1 &&
+                      strcmp(norm(cx, i + 1), "to") == 0) &&
+                    /* "the toll announced by officials": a participle */
+                    !(i + 1 < s1 && (cx->cls[i + 1] & CL_PREP_BY))) {
                         v = i;
                         break;
                 }
@@ -1077,6 +1125,9 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         st->stance = has_flag(cx, v, LX_DENY)    ? STANCE_DENY
                      : has_flag(cx, v, LX_ADMIT) ? STANCE_ADMIT
                                                  : STANCE_ASSERT;
+        /* "that would contradict X": a hypothetical attribution */
+        if (v > s0 && has_flag(cx, v - 1, LX_HYPO))
+                st->modality = MOD_HYPOTHETICAL;
         /* "there is no denying that P", "did not deny P": a negated
          * denial denies nothing; it leans towards P without stating it */
         if (st->stance == STANCE_DENY && ((v > s0 && has_flag(cx, v - 1, LX_NEG)) ||
@@ -1106,6 +1157,8 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
                    (v + 3 >= s1 || is_punct(cx, s1 - 1, '.')) && v + 1 < s1 &&
                    v + 3 >= s1) {
                 cl->c1 = v; /* "P, X said." */
+        } else if ((comma = speaker_comma(cx, s0, v, s1)) > s0) {
+                cl->c1 = comma; /* "P, the council said on Friday." */
         } else {
                 cl->c0 = v + 1;
                 if (cl->c0 < s1 && strcmp(norm(cx, cl->c0), "that") == 0)
@@ -1497,6 +1550,25 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
         return 0;
 }
 
+/* Remembers the things attacked in a sentence ("the bombing of the
+ * drama theatre") as antecedents of "the building" later on. */
+static void note_things(struct ctx *cx, size_t s0, size_t s1)
+{
+        struct clause cl = {0};
+        struct entity thing;
+        size_t i;
+
+        cl.s0 = cl.c0 = s0;
+        cl.c1 = s1;
+        for (i = s0; i < s1; i++) {
+                const struct lex_word *w = cx->w[i];
+
+                if (w && (w->flags & LX_FRAME) && lexicon_frame_thing(cx->lx, w->frame) &&
+                    role_at(cx, i) == 'n')
+                        thing_patient(cx, i, 'n', &cl, &thing);
+        }
+}
+
 /* Remembers the named entities of a sentence for coreference. */
 static void note_entities(struct ctx *cx, size_t s0, size_t s1)
 {
@@ -1629,6 +1701,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                     add_stmt(&cx, lim, s0, s1, &st, out) < 0)
                         goto out;
                 note_entities(&cx, s0, s1);
+                note_things(&cx, s0, s1);
         }
         if (headline_only && claim_stmts(&cx, lim, sv, (size_t)ns, out) < 0)
                 goto out;

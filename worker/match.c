@@ -108,9 +108,13 @@ static int qty_conflict(const struct quantity *a, const struct quantity *b)
         if (!a->has || !b->has || strcmp(a->unit, b->unit) != 0 || a->value <= 0 ||
             b->value <= 0)
                 return 0;
+        /* the ranges the approximations allow do not meet, and the
+         * numbers themselves differ by more than half */
         qty_bounds(a, &alo, &ahi);
         qty_bounds(b, &blo, &bhi);
-        return alo > bhi * NUMERIC_RATIO || blo > ahi * NUMERIC_RATIO;
+        if (alo <= bhi && blo <= ahi)
+                return 0;
+        return a->value > b->value * NUMERIC_RATIO || b->value > a->value * NUMERIC_RATIO;
 }
 
 static enum alert_level level_of(const struct match_conf *mc, double conf)
