@@ -395,6 +395,11 @@ static void test_count_clauses(void)
         run("Villagers took the law into their own hands, Borovia police said.", &sl);
         CHECK(sl.n == 0 || strcmp(sl.v[0].prop.frame, "affiliation") != 0);
         stmt_list_free(&sl);
+        /* a relative clause on a common noun: others' claim */
+        run("Mr Brandt sued reporters who linked him to Zorbo Holdings.", &sl);
+        CHECK(with_key(&sl, "affiliation|name:brandt|name:holdings|") == NULL &&
+              with_key(&sl, "affiliation|name:holdings|name:brandt|") == NULL);
+        stmt_list_free(&sl);
         run("That would contradict Borovia, which said it sold no rifles to Zembla.",
             &sl);
         CHECK(sl.n == 0 || sl.v[0].modality == MOD_HYPOTHETICAL);

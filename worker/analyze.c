@@ -689,6 +689,11 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
         memset(agent, 0, sizeof(*agent));
         memset(patient, 0, sizeof(*patient));
         cx->passive_fallback = 0;
+        /* "journalists who linked him to it": a relative clause on a
+         * common noun is what those others say, not the speaker's claim */
+        if (p > cl->c0 + 1 && is_relative(cx, p - 1) && cx->ment[p - 2] < 0 &&
+            cx->tt.v[p - 2].kind == TEXT_WORD && !cx->tt.v[p - 2].cap)
+                return 0;
         if ((role == '+' || role == '-' || role == 'x' || role == '~') &&
             is_passive(cx, cl->c0, p)) {
                 if (has_subj)
