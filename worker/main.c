@@ -103,7 +103,7 @@ static const char usage_notify[] =
 static void print_help(const char *usage)
 {
         fputs(usage, stdout);
-        printf("\nsettings (flag, environment variable, default):\n");
+        putchar('\n');
         config_print_help(stdout);
 }
 
