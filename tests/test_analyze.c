@@ -338,6 +338,12 @@ static void test_dismissal_and_wellbeing(void)
         CHECK(claim_stance("Ana Lopes opens safe house for sailors") == assert_);
         CHECK(claim_stance("Goat buried alive for a week climbs out") == assert_);
         CHECK(claim_stance("Sailor may be safe, navy says") == assert_);
+        /* a negation in a purpose infinitive is no denial of the claim,
+         * but "forced to deny that" still denies */
+        CHECK(claim_stance(
+                  "Zorbo added a steel brace to the phone to ensure it doesn't snap") ==
+              assert_);
+        CHECK(claim_stance("Singer forced to deny that he quit the band") == deny);
         run("Reporter Tom Ek alive after week in jungle", &sl);
         CHECK(sl.n > 0 && sl.v[0].cue && strcmp(sl.v[0].cue, "alive") == 0);
         stmt_list_free(&sl);

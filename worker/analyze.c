@@ -1283,6 +1283,23 @@ static void keep_rarest(char terms[][TEXT_NORM_MAX], unsigned *freq, size_t *nte
         freq[k] = f;
 }
 
+/* The parts of a hyphenated compound as salient terms: "Ebola-infected
+ * birds" is about Ebola. */
+static void keep_parts(const struct ctx *cx, char terms[][TEXT_NORM_MAX], unsigned *freq,
+                       size_t *nterm, const char *w)
+{
+        char buf[TEXT_NORM_MAX], lem[TEXT_NORM_MAX], *part, *save = NULL;
+
+        str_copy(buf, sizeof(buf), w);
+        for (part = strtok_r(buf, "-", &save); part; part = strtok_r(NULL, "-", &save)) {
+                if (strlen(part) < 3 || text_is_stopword(part) ||
+                    isdigit((unsigned char)part[0]))
+                        continue;
+                text_lemma_guess(part, lem);
+                keep_rarest(terms, freq, nterm, lem, lexicon_word_freq(cx->lx, lem));
+        }
+}
+
 /* Predicative adjectives of truth: "not true", "isn't real" call a
  * claim false whatever hedges the headline. */
 static const char *const veridical[] = {"true",    "real",     "accurate",  "correct",
@@ -1436,6 +1453,13 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                 if ((cx->cls[i] & CL_SUBORD) &&
                     !(i + 1 < s1 && strcmp(norm(cx, i + 1), "again") == 0))
                         sub = 1;
+                /* a purpose infinitive with a clause of its own: "added
+                 * braces to ensure it doesn't bend" */
+                if (strcmp(norm(cx, i), "to") == 0 && i + 2 < s1 &&
+                    cx->tt.v[i + 1].kind == TEXT_WORD &&
+                    !has_flag(cx, i + 1, LX_DENY | LX_REPORT | LX_ADMIT) &&
+                    ((cx->cls[i + 2] & (CL_PRON | CL_REL))))
+                        sub = 1;
                 /* a colon starts a new clause: "Officials: X is false" */
                 if (is_punct(cx, i, ':'))
                         sub = 0;
@@ -1517,6 +1541,10 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
                                 snprintf(lem, sizeof(lem), "%s", w->lemma);
                         else
                                 text_lemma_guess(norm(cx, i), lem);
+                        if (strchr(lem, '-') && !isdigit((unsigned char)lem[0])) {
+                                keep_parts(cx, terms, freq, &nterm, norm(cx, i));
+                                continue;
+                        }
                         keep_rarest(terms, freq, &nterm, lem,
                                     lexicon_word_freq(cx->lx, lem));
                 }

@@ -583,6 +583,31 @@ int text_is_stopword(const char *norm)
         return 0;
 }
 
+/* Adds the parts of a hyphenated word ("ebola-infected": ebola,
+ * infected) to out[0..n) when new; returns the new count. */
+static size_t hyphen_parts(const char *w, char (*out)[TEXT_NORM_MAX], size_t n,
+                           size_t max)
+{
+        char buf[TEXT_NORM_MAX], lem[TEXT_NORM_MAX], *part, *save = NULL;
+        size_t j;
+
+        if (!strchr(w, '-') || isdigit((unsigned char)w[0]))
+                return n; /* "16-year-old" is a measure, not a topic */
+        snprintf(buf, sizeof(buf), "%s", w);
+        for (part = strtok_r(buf, "-", &save); part && n < max;
+             part = strtok_r(NULL, "-", &save)) {
+                if (strlen(part) < 3 || text_is_stopword(part) ||
+                    isdigit((unsigned char)part[0]))
+                        continue;
+                text_lemma_guess(part, lem);
+                for (j = 0; j < n && strcmp(out[j], lem) != 0; j++)
+                        ;
+                if (j == n)
+                        memcpy(out[n++], lem, TEXT_NORM_MAX);
+        }
+        return n;
+}
+
 /* The distinct content lemmas of s, at most max of them. */
 static size_t content_words(const char *s, char (*out)[TEXT_NORM_MAX], size_t max)
 {
@@ -602,6 +627,7 @@ static size_t content_words(const char *s, char (*out)[TEXT_NORM_MAX], size_t ma
                         ;
                 if (j == n)
                         memcpy(out[n++], lem, TEXT_NORM_MAX);
+                n = hyphen_parts(tt.v[i].norm, out, n, max);
         }
         text_toks_free(&tt);
         return n;
