@@ -119,5 +119,23 @@ expect 2 "nope.jsonl" -- "$bin" replay --input "$src/examples/thread.jsonl" --la
 expect 2 "report" -- "$bin" replay --input "$src/examples/thread.jsonl" --report xml
 expect 2 "warm-from" -- "$bin" replay --input "$src/examples/thread.jsonl" --warm-from 2024-01-01
 
+# regression (found by fuzz_analyze): a publication name longer than the
+# speaker field, in multibyte characters, was cut in half a character; the
+# statement then could not be serialized and replay failed the batch
+python3 - >"$tmp/longname.jsonl" <<'PY'
+import json
+src = "Agence " + "\u00e9" * 80
+print(json.dumps({"id": "ln-1", "source": src, "published_at": "2024-01-01T00:00:00Z",
+                  "title": "Report: Iran sent drones to Russia", "body": ""}))
+print(json.dumps({"id": "ln-2", "source": src, "published_at": "2024-01-02T00:00:00Z",
+                  "title": "Iran denied that it had supplied drones to Russia", "body": ""}))
+PY
+expect 0 "" -- "$bin" replay --input "$tmp/longname.jsonl" --quiet
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$tmp/out" && ok ||
+        bad "long multibyte source name: alerts are not JSON"
+head -n 1 "$tmp/longname.jsonl" >"$tmp/longname1.json"
+expect 0 "" -- "$bin" analyze "$tmp/longname1.json"
+[ -s "$tmp/out" ] && ok || bad "long multibyte source name: analyze printed no statement"
+
 echo "cli_main: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -112,9 +112,40 @@ done:
         article_free(den);
 }
 
+/* Regression (fuzz_analyze): fixed-size fields cut in half a character
+ * must still serialize. */
+static void test_scrub(void)
+{
+        char s1[] = "ab\xC3", s2[] = "\xE2\x82\xAC ok \xFF\xC3\xA9", s3[] = "";
+        struct stmt st = {0};
+        json_t *o;
+        size_t i;
+
+        utf8_scrub(s1);
+        CHECK_STR(s1, "ab");
+        utf8_scrub(s2);
+        CHECK_STR(s2, "\xE2\x82\xAC ok \xC3\xA9");
+        utf8_scrub(s3);
+        CHECK_STR(s3, "");
+        /* a name of 2-byte characters cut at an odd byte count */
+        for (i = 0; i + 2 < sizeof(st.speaker.name); i += 2)
+                memcpy(st.speaker.name + i, "\xC3\xA9", 2);
+        st.speaker.name[sizeof(st.speaker.name) - 2] = '\xC3';
+        st.speaker.name[sizeof(st.speaker.name) - 1] = '\0';
+        st.text = strdup("A sentence.");
+        o = stmt_to_json(&st);
+        CHECK(o != NULL);
+        CHECK(o && strlen(json_string_value(json_object_get(json_object_get(o, "speaker"),
+                                                            "name"))) ==
+                           sizeof(st.speaker.name) - 2);
+        json_decref(o);
+        free(st.text);
+}
+
 int main(void)
 {
         test_ids();
         test_document();
+        test_scrub();
         return check_done("test_alert");
 }

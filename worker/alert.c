@@ -118,12 +118,21 @@ const char *alert_level_name(enum alert_level l)
 }
 
 /* The part of a statement an alert shows. New reference. */
-static json_t *stmt_brief(const struct stmt *st)
+static json_t *stmt_brief(const struct stmt *cst)
 {
-        return json_pack("{s:{s:s, s:s}, s:s, s:s, s:s}", "speaker", "id", st->speaker.id,
-                         "name", st->speaker.name, "stance", stance_name(st->stance),
-                         "polarity", st->negated ? "negative" : "positive", "text",
-                         st->text ? st->text : "");
+        struct stmt copy = *cst, *st = &copy;
+        json_t *o;
+
+        /* a scrubbed copy (the text too: it is shared), so a name cut in
+         * half a character cannot make the alert fail */
+        if (!(copy.text = strdup(cst->text ? cst->text : "")))
+                return NULL;
+        stmt_scrub(st);
+        o = json_pack("{s:{s:s, s:s}, s:s, s:s, s:s}", "speaker", "id", st->speaker.id, "name",
+                      st->speaker.name, "stance", stance_name(st->stance), "polarity",
+                      st->negated ? "negative" : "positive", "text", st->text);
+        free(copy.text);
+        return o;
 }
 
 /* Who a statement is from, for a summary: its speaker, else "a report". */
@@ -255,6 +264,7 @@ int alert_list_add(struct alert_list *al, enum alert_kind kind, const char *subk
         a->subkind = subkind;
         a->confidence = confidence;
         summarize(summary, sizeof(summary), kind, subkind, st, against, same);
+        utf8_scrub(summary); /* names may end in half a character */
         article_format_time(detected_ms, stamp, sizeof(stamp));
         doc = json_pack(
             "{s:s, s:s, s:s, s:s, s:s, s:f, s:s, s:s, s:o, s:o, s:{s:O, s:o}}", "schema",

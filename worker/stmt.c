@@ -151,10 +151,94 @@ static json_t *prop_json(const struct prop *p)
         return o;
 }
 
-json_t *stmt_to_json(const struct stmt *st)
+/* The length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
+static size_t utf8_valid_len(const unsigned char *p)
 {
-        char key[256];
+        size_t n, i;
+
+        if (p[0] < 0x80)
+                return 1;
+        if (p[0] >= 0xC2 && p[0] <= 0xDF)
+                n = 2;
+        else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+                n = 3;
+        else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+                n = 4;
+        else
+                return 0;
+        for (i = 1; i < n; i++)
+                if ((p[i] & 0xC0) != 0x80)
+                        return 0;
+        if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+            (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+                return 0; /* overlong, surrogate, past U+10FFFF */
+        return n;
+}
+
+void utf8_scrub(char *s)
+{
+        unsigned char *r = (unsigned char *)s, *w = r;
+
+        while (*r) {
+                size_t n = utf8_valid_len(r);
+
+                if (n == 0) {
+                        r++;
+                        continue;
+                }
+                while (n--)
+                        *w++ = *r++;
+        }
+        *w = '\0';
+}
+
+static int utf8_ok(const char *s)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t n;
+
+        for (; *p; p += n)
+                if ((n = utf8_valid_len(p)) == 0)
+                        return 0;
+        return 1;
+}
+
+/* Scrubs the fixed-size fields (not text). */
+static void scrub_fixed(struct stmt *st)
+{
+        char *fields[] = {st->speaker.id,    st->speaker.name, st->claimant.id,
+                          st->claimant.name, st->prop.frame,   st->prop.agent,
+                          st->prop.patient,  st->prop.theme,   st->prop.qty.unit,
+                          st->prop.qual,     st->gist};
+        size_t i;
+
+        for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+                if (!utf8_ok(fields[i]))
+                        utf8_scrub(fields[i]);
+}
+
+void stmt_scrub(struct stmt *st)
+{
+        scrub_fixed(st);
+        if (st->text && !utf8_ok(st->text))
+                utf8_scrub(st->text);
+}
+
+json_t *stmt_to_json(const struct stmt *cst)
+{
+        struct stmt copy = *cst, *st = &copy;
+        char key[256], *text = NULL;
         json_t *o;
+
+        /* serialize a scrubbed copy, so a field cut in half a character
+         * (a long name in a fixed buffer) cannot make this fail */
+        scrub_fixed(st);
+        if (st->text && !utf8_ok(st->text)) {
+                if (!(text = strdup(st->text)))
+                        return NULL;
+                utf8_scrub(text);
+                st->text = text;
+        }
 
         o = json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:s, s:f, s:I, s:I, s:s}",
                       "speaker", entity_json(&st->speaker), "stance",
@@ -164,14 +248,17 @@ json_t *stmt_to_json(const struct stmt *st)
                       "proposition", prop_json(&st->prop), "gist", st->gist, "strength",
                       st->strength, "offset", (json_int_t)st->off, "length",
                       (json_int_t)st->len, "text", st->text ? st->text : "");
-        if (!o)
+        if (!o) {
+                free(text);
                 return NULL;
+        }
         if (st->claimant.id[0] || st->claimant.name[0])
                 json_object_set_new(o, "claimant", entity_json(&st->claimant));
         if (prop_key(&st->prop, key, sizeof(key)) >= 0)
                 json_object_set_new(o, "key", json_string(key));
         if (st->cue)
                 json_object_set_new(o, "cue", json_string(st->cue));
+        free(text);
         return o;
 }
 

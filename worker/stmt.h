@@ -112,6 +112,14 @@ json_t *stmt_to_json(const struct stmt *st);
 /* The inverse of stmt_to_json (text is copied). Returns 0 or -1. */
 int stmt_from_json(const json_t *o, struct stmt *st);
 
+/* Drops every byte of s that is not part of valid UTF-8, in place.
+ * Fixed-size fields cut with snprintf may end in half a character (a long
+ * publication name, say), and JSON cannot carry that. */
+void utf8_scrub(char *s);
+
+/* Scrubs every string field of st (utf8_scrub), so it always serializes. */
+void stmt_scrub(struct stmt *st);
+
 /* Frees what a stmt owns (its text), not the struct. */
 void stmt_clear(struct stmt *st);
 
