@@ -344,6 +344,12 @@ static void test_dismissal_and_wellbeing(void)
                   "Zorbo added a steel brace to the phone to ensure it doesn't snap") ==
               assert_);
         CHECK(claim_stance("Singer forced to deny that he quit the band") == deny);
+        /* a determiner "that", a hedge in a concessive clause, a falsity
+         * word inside a compound */
+        CHECK(claim_stance("That tiger video everyone is sharing isn't real") == deny);
+        CHECK(claim_stance("Harbour object not a mine - despite online rumours") == deny);
+        CHECK(claim_stance("Harbour object may not be a mine") == assert_);
+        CHECK(claim_stance("Fake-news: zoo to close on Sundays") == deny);
         run("Reporter Tom Ek alive after week in jungle", &sl);
         CHECK(sl.n > 0 && sl.v[0].cue && strcmp(sl.v[0].cue, "alive") == 0);
         stmt_list_free(&sl);

@@ -1435,6 +1435,21 @@ static int wellbeing(const struct ctx *cx, size_t s0, size_t i, size_t s1)
                (cx->cls[i + 1] & CL_PREP);
 }
 
+/* Whether a part of the hyphenated word w is a falsity word. */
+static int falsity_part(const struct ctx *cx, const char *w)
+{
+        char buf[TEXT_NORM_MAX], *part, *save = NULL;
+        const struct lex_word *lw;
+
+        if (!strchr(w, '-'))
+                return 0;
+        str_copy(buf, sizeof(buf), w);
+        for (part = strtok_r(buf, "-", &save); part; part = strtok_r(NULL, "-", &save))
+                if ((lw = lexicon_word(cx->lx, part)) && (lw->flags & LX_FALSE))
+                        return 1;
+        return 0;
+}
+
 /* The cues of one headline sentence [s0, s1): *deny for a denial verb
  * or falsity word in the main clause (or a falsity predicate at the
  * end: "reports that X happened are false"), *neg for a negation. */
@@ -1450,8 +1465,12 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                 /* cues count in the main clause only: "adopted a boy so he
                  * won't turn", "caught after they used fake passports";
                  * "once again" is an adverb */
+                /* "That panel you heard about isn't real": a sentence-
+                 * initial "that" before a noun is a determiner */
                 if ((cx->cls[i] & CL_SUBORD) &&
-                    !(i + 1 < s1 && strcmp(norm(cx, i + 1), "again") == 0))
+                    !(i + 1 < s1 && strcmp(norm(cx, i + 1), "again") == 0) &&
+                    !(i == s0 && strcmp(norm(cx, i), "that") == 0 && i + 1 < s1 &&
+                      !cx->cls[i + 1] && !has_flag(cx, i + 1, LX_VERB)))
                         sub = 1;
                 /* a purpose infinitive with a clause of its own: "added
                  * braces to ensure it doesn't bend" */
@@ -1485,8 +1504,17 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                         if (i + 1 < s1 && is_veridical(norm(cx, i + 1)))
                                 *deny = 1;
                 }
-                if (w && (w->flags & (LX_HEDGE | LX_HYPO)))
+                /* "not a bomb, despite rumours": a hedge in a subordinate
+                 * clause does not hedge the main one */
+                if (w && ((w->flags & LX_HYPO) || (!sub && (w->flags & LX_HEDGE))))
                         *hedge = 1;
+                /* "Fake-news: X", "photoshopped-image": a falsity part */
+                if (!w && cx->tt.v[i].kind == TEXT_WORD &&
+                    falsity_part(cx, norm(cx, i)) && !negated_falsity(cx, s0, i)) {
+                        *falsity = 1;
+                        if (!sub)
+                                *deny = 1;
+                }
         }
 }
 
