@@ -110,6 +110,16 @@ static void test_negation_on(void)
         /* the parts of a hyphenated compound are content words */
         CHECK(text_overlap("Goat farm hit by anthrax", "Anthrax-infected goats found") ==
               2);
+        /* demonyms and derivations are one word; a negated saying, an
+         * existence idiom and a copula's whole predicate */
+        CHECK(text_overlap("Borovian meteor", "Meteor hits Borovia") == 2);
+        CHECK(text_overlap("State of the art", "Statement of the art") == 1);
+        CHECK(text_negation_on("Mayor did not say the pier will close",
+                               "Mayor told residents the harbour is shut"));
+        CHECK(text_negation_on("The tiger escape is not a thing", "Tiger escapes zoo"));
+        CHECK(text_negation_on("Ana Lopes is not the diver who found a wreck off Malta",
+                               "Ana Lopes found a wreck near Malta"));
+        CHECK(!text_negation_on("Ana Lopes found no wreck", "Ana Lopes climbs Everest"));
         /* negated death bears on any word of death */
         CHECK(text_negation_on("Rebel commander not dead, aides say",
                                "Rebel commander killed in raid"));

@@ -633,6 +633,35 @@ static size_t content_words(const char *s, char (*out)[TEXT_NORM_MAX], size_t ma
         return n;
 }
 
+/* Whether a and b are one word with a derivational or demonym suffix
+ * apart: weightless/weightlessness, Nicaragua/Nicaraguan. */
+static int suffix_related(const char *a, const char *b)
+{
+        static const char *const suf[] = {"n", "an", "ian", "ese", "ness", "ly", NULL};
+        size_t la = strlen(a), lb = strlen(b);
+        const char *const *p;
+
+        if (la > lb) {
+                const char *t = a;
+
+                a = b;
+                b = t;
+                la = lb;
+                lb = strlen(b);
+        }
+        if (la < 5 || strncmp(a, b, la) != 0)
+                return 0;
+        for (p = suf; *p; p++)
+                if (strcmp(b + la, *p) == 0)
+                        return 1;
+        return 0;
+}
+
+static int same_word(const char *a, const char *b)
+{
+        return strcmp(a, b) == 0 || suffix_related(a, b);
+}
+
 int text_overlap(const char *a, const char *b)
 {
         char wa[64][TEXT_NORM_MAX], wb[64][TEXT_NORM_MAX];
@@ -641,7 +670,7 @@ int text_overlap(const char *a, const char *b)
 
         for (i = 0; i < na; i++)
                 for (j = 0; j < nb; j++)
-                        if (strcmp(wa[i], wb[j]) == 0) {
+                        if (same_word(wa[i], wb[j])) {
                                 n++;
                                 break;
                         }
@@ -769,6 +798,49 @@ int text_mentions_harm(const char *s, int death_only)
         return found;
 }
 
+/* Forms of the verbs of saying a negation may deny: "did not say". */
+static int is_saying(const char *w)
+{
+        static const char *const v[] = {"say",   "said",  "says",  "tell",
+                                        "told",  "claim", "tweet", "tweeted",
+                                        "write", "wrote", NULL};
+        const char *const *p;
+
+        for (p = v; *p; p++)
+                if (strcmp(*p, w) == 0)
+                        return 1;
+        return 0;
+}
+
+static int mentions_saying(const char *s)
+{
+        struct text_toks tt = {0};
+        size_t i;
+        int found = 0;
+
+        if (text_tokenize(s, strlen(s), 256, &tt) < 0)
+                return 0;
+        for (i = 0; i < tt.n && !found; i++)
+                found = is_saying(tt.v[i].norm) || strcmp(tt.v[i].norm, "tells") == 0 ||
+                        strcmp(tt.v[i].norm, "claims") == 0;
+        text_toks_free(&tt);
+        return found;
+}
+
+/* Whether the negation at i follows a form of be: "is not", "isn't". */
+static int after_copula(const struct text_toks *tt, size_t i)
+{
+        static const char *const be[] = {"is", "are", "was", "were", "'s", "'re", NULL};
+        const char *const *p;
+
+        if (i == 0)
+                return 0;
+        for (p = be; *p; p++)
+                if (strcmp(*p, tt->v[i - 1].norm) == 0)
+                        return 1;
+        return 0;
+}
+
 int text_negation_on(const char *a, const char *b)
 {
         struct text_toks ta = {0};
@@ -790,7 +862,23 @@ int text_negation_on(const char *a, const char *b)
                         found = 1;
                         break;
                 }
-                for (j = i + 1; j < ta.n && j < i + 6 && seen < 2 && !found; j++) {
+                /* "X did not say P" against "X told ... P": a negated
+                 * saying denies the saying */
+                if (i + 1 < ta.n && is_saying(ta.v[i + 1].norm) && mentions_saying(b)) {
+                        found = 1;
+                        break;
+                }
+                /* "X is not a thing": existence denied */
+                if (i + 3 == ta.n && strcmp(ta.v[i + 1].norm, "a") == 0 &&
+                    strcmp(ta.v[i + 2].norm, "thing") == 0) {
+                        found = 1;
+                        break;
+                }
+                /* "X is not the hero who tackled ...": after a copula the
+                 * whole predicate, relative clause included, is in scope */
+                for (j = i + 1; j < ta.n && j < i + (after_copula(&ta, i) ? 14 : 6) &&
+                                seen < (after_copula(&ta, i) ? 8u : 2u) && !found;
+                     j++) {
                         char lem[TEXT_NORM_MAX];
 
                         if (ta.v[j].kind == TEXT_PUNCT)
@@ -812,7 +900,7 @@ int text_negation_on(const char *a, const char *b)
                                 break;
                         }
                         for (k = 0; k < nb && !found; k++)
-                                found = strcmp(lem, wb[k]) == 0 ||
+                                found = same_word(lem, wb[k]) ||
                                         hyphen_part(wb[k], lem) ||
                                         hyphen_part(lem, wb[k]);
                 }
