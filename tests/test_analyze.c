@@ -350,6 +350,10 @@ static void test_dismissal_and_wellbeing(void)
         CHECK(claim_stance("Harbour object not a mine - despite online rumours") == deny);
         CHECK(claim_stance("Harbour object may not be a mine") == assert_);
         CHECK(claim_stance("Fake-news: zoo to close on Sundays") == deny);
+        /* a denial verb's base form ending the headline after a
+         * lowercase noun is a noun */
+        CHECK(claim_stance("Man removed from tram over ticket dispute") == assert_);
+        CHECK(claim_stance("Tram company officials deny") == deny);
         run("Reporter Tom Ek alive after week in jungle", &sl);
         CHECK(sl.n > 0 && sl.v[0].cue && strcmp(sl.v[0].cue, "alive") == 0);
         stmt_list_free(&sl);
