@@ -1656,8 +1656,9 @@ static void note_entities(struct ctx *cx, size_t s0, size_t s1)
                 int m = cx->ment[i];
 
                 if (m >= 0 && cx->mv[m].t0 == i &&
-                    strcmp(cx->mv[m].kind, "country") != 0 &&
-                    strcmp(cx->mv[m].kind, "person") != 0)
+                    !(cx->mv[m].kind[0] == 'c' &&
+                      strcmp(cx->mv[m].kind, "country") == 0) &&
+                    !(cx->mv[m].kind[0] == 'p' && strcmp(cx->mv[m].kind, "person") == 0))
                         cx->last_named = cx->mv[m].ent;
         }
 }
@@ -1694,6 +1695,11 @@ static struct {
         uint32_t bits;
 } cls_table[CLS_SIZE];
 static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
+/* One bit per (hash >> 20) & 4095: most content words miss here and
+ * never probe the table. */
+static uint64_t cls_filter[64];
+
+#define CLS_FBIT(h) (((h) >> 20) & 4095u)
 
 static void cls_add(const char *const *list, uint32_t bits)
 {
@@ -1704,6 +1710,8 @@ static void cls_add(const char *const *list, uint32_t bits)
                         i = (i + 1) & (CLS_SIZE - 1);
                 cls_table[i].word = *list;
                 cls_table[i].hash = text_hash(*list);
+                cls_filter[CLS_FBIT(cls_table[i].hash) / 64] |=
+                    1ull << (CLS_FBIT(cls_table[i].hash) % 64);
                 cls_table[i].bits |= bits;
         }
 }
@@ -1731,6 +1739,8 @@ static uint32_t cls_of(const char *w, uint32_t h)
 {
         uint32_t i = h & (CLS_SIZE - 1);
 
+        if (!(cls_filter[CLS_FBIT(h) / 64] & (1ull << (CLS_FBIT(h) % 64))))
+                return 0;
         while (cls_table[i].word) {
                 if (cls_table[i].hash == h && strcmp(cls_table[i].word, w) == 0)
                         return cls_table[i].bits;
