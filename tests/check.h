@@ -9,28 +9,27 @@
 
 static int check_pass, check_fail;
 
-#define CHECK(expr)                                                            \
-        do {                                                                   \
-                if (expr) {                                                    \
-                        check_pass++;                                          \
-                } else {                                                       \
-                        check_fail++;                                          \
-                        fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, \
-                                __LINE__, #expr);                              \
-                }                                                              \
+#define CHECK(expr)                                                                      \
+        do {                                                                             \
+                if (expr) {                                                              \
+                        check_pass++;                                                    \
+                } else {                                                                 \
+                        check_fail++;                                                    \
+                        fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
+                                #expr);                                                  \
+                }                                                                        \
         } while (0)
 
-#define CHECK_STR(a, b)                                                        \
-        do {                                                                   \
-                const char *a_ = (a), *b_ = (b);                               \
-                if (a_ && b_ && strcmp(a_, b_) == 0) {                         \
-                        check_pass++;                                          \
-                } else {                                                       \
-                        check_fail++;                                          \
-                        fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n",  \
-                                __FILE__, __LINE__, #a, a_ ? a_ : "(null)",    \
-                                b_ ? b_ : "(null)");                           \
-                }                                                              \
+#define CHECK_STR(a, b)                                                                  \
+        do {                                                                             \
+                const char *a_ = (a), *b_ = (b);                                         \
+                if (a_ && b_ && strcmp(a_, b_) == 0) {                                   \
+                        check_pass++;                                                    \
+                } else {                                                                 \
+                        check_fail++;                                                    \
+                        fprintf(stderr, "%s:%d: %s == \"%s\", want \"%s\"\n", __FILE__,  \
+                                __LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");   \
+                }                                                                        \
         } while (0)
 
 static inline int check_done(const char *name)

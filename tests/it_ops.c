@@ -24,8 +24,8 @@
 #include "check.h"
 #include "itutil.h"
 
-#define TOPIC  "news.articles"
-#define ALERTS "news.factcheck.alerts"
+#define TOPIC   "news.articles"
+#define ALERTS  "news.factcheck.alerts"
 #define BACKLOG 3000
 
 static char boot[256], redis_url[64], admin[64], logpath[64];
@@ -42,8 +42,8 @@ static void redis_start(void)
         if ((redis_pid = fork()) == 0) {
                 if (!freopen("/dev/null", "w", stdout))
                         _exit(127);
-                execlp("redis-server", "redis-server", "--bind", "127.0.0.1", "--port", port,
-                       "--save", "", "--appendonly", "no", (char *)NULL);
+                execlp("redis-server", "redis-server", "--bind", "127.0.0.1", "--port",
+                       port, "--save", "", "--appendonly", "no", (char *)NULL);
                 _exit(127);
         }
         for (i = 0; i < 50; i++) {
@@ -143,11 +143,11 @@ static pid_t start_worker(void)
         if (pid == 0) {
                 if (!freopen(logpath, "a", stderr))
                         _exit(127);
-                execl(bin, bin, "run", "--brokers", boot, "--redis-url", redis_url, "--group",
-                      "it-ops", "--admin", admin, "--batch-size", "20", "--batch-timeout-ms",
-                      "100", "--log-format", "text", "--redis-timeout-ms", "500",
-                      "--kafka.session.timeout.ms", "6000", "--kafka.heartbeat.interval.ms",
-                      "500", (char *)NULL);
+                execl(bin, bin, "run", "--brokers", boot, "--redis-url", redis_url,
+                      "--group", "it-ops", "--admin", admin, "--batch-size", "20",
+                      "--batch-timeout-ms", "100", "--log-format", "text",
+                      "--redis-timeout-ms", "500", "--kafka.session.timeout.ms", "6000",
+                      "--kafka.heartbeat.interval.ms", "500", (char *)NULL);
                 _exit(127);
         }
         return pid;
@@ -156,12 +156,15 @@ static pid_t start_worker(void)
 static void test_metrics_and_ready(rd_kafka_t *p)
 {
         static const char *thread[] = {
-                "{\"id\":\"o-1\",\"source\":\"Wire\",\"published_at\":\"2024-03-04T09:00:00Z\","
-                "\"body\":\"South Korea's defence ministry said that North Korea has shipped "
-                "artillery shells to Russia.\"}",
-                "{\"id\":\"o-2\",\"source\":\"Times\",\"published_at\":\"2024-03-06T09:00:00Z\","
-                "\"body\":\"North Korea denied that it had supplied weapons to Russia.\"}",
-                "not json", "{\"id\":\"o-x\"}",
+            "{\"id\":\"o-1\",\"source\":\"Wire\",\"published_at\":\"2024-03-04T09:00:"
+            "00Z\","
+            "\"body\":\"South Korea's defence ministry said that North Korea has shipped "
+            "artillery shells to Russia.\"}",
+            "{\"id\":\"o-2\",\"source\":\"Times\",\"published_at\":\"2024-03-06T09:00:"
+            "00Z\","
+            "\"body\":\"North Korea denied that it had supplied weapons to Russia.\"}",
+            "not json",
+            "{\"id\":\"o-x\"}",
         };
         struct buf *b = malloc(sizeof(*b));
         pid_t pid;
@@ -179,9 +182,9 @@ static void test_metrics_and_ready(rd_kafka_t *p)
                 http_get("/metrics", b);
                 /* the batch histogram is observed just after the counters */
                 if (metric(b->data, "claimwatch_articles_total{result=\"ok\"}") +
-                                    metric(b->data,
-                                           "claimwatch_articles_total{result=\"rejected\"}") >=
-                            4 &&
+                            metric(b->data,
+                                   "claimwatch_articles_total{result=\"rejected\"}") >=
+                        4 &&
                     metric(b->data, "claimwatch_batch_seconds_count") >= 1)
                         break;
                 usleep(200000);
@@ -189,14 +192,17 @@ static void test_metrics_and_ready(rd_kafka_t *p)
         CHECK(http_get("/metrics", b) == 200);
         CHECK(metric(b->data, "claimwatch_articles_total{result=\"ok\"}") == 2);
         CHECK(metric(b->data, "claimwatch_articles_total{result=\"rejected\"}") == 2);
-        CHECK(metric(b->data, "claimwatch_dlq_messages_total{topic=\"news.articles\"}") == 2);
-        CHECK(metric(b->data, "claimwatch_alerts_total{kind=\"denial\",level=\"alert\"}") +
-                      metric(b->data,
-                             "claimwatch_alerts_total{kind=\"denial\",level=\"review\"}") ==
-              1);
+        CHECK(metric(b->data, "claimwatch_dlq_messages_total{topic=\"news.articles\"}") ==
+              2);
+        CHECK(
+            metric(b->data, "claimwatch_alerts_total{kind=\"denial\",level=\"alert\"}") +
+                metric(b->data,
+                       "claimwatch_alerts_total{kind=\"denial\",level=\"review\"}") ==
+            1);
         CHECK(metric(b->data, "claimwatch_statements_total") >= 2);
         CHECK(metric(b->data, "claimwatch_batch_seconds_count") >= 1);
-        CHECK(metric(b->data, "claimwatch_sink_deliveries_total{sink=\"kafka\",result=\"ok\"}") ==
+        CHECK(metric(b->data,
+                     "claimwatch_sink_deliveries_total{sink=\"kafka\",result=\"ok\"}") ==
               1);
         CHECK(strstr(b->data, "# TYPE claimwatch_batch_seconds histogram") != NULL);
 
@@ -262,8 +268,8 @@ static void test_sigterm_commits(rd_kafka_t *p)
         CHECK(c1 > c0);
         /* every article below the committed offset is fully processed */
         for (k = c0; k < c1; k++) {
-                redisReply *r = redisCommand(rc, "EXISTS cw:done:{b-%lld}",
-                                             (long long)(k - c0));
+                redisReply *r =
+                    redisCommand(rc, "EXISTS cw:done:{b-%lld}", (long long)(k - c0));
 
                 missing += !(r && r->type == REDIS_REPLY_INTEGER && r->integer == 1);
                 freeReplyObject(r);

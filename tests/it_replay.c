@@ -25,26 +25,31 @@ static char boot[256];
 static const char *bin, *redis_url;
 
 static const char *const arts[] = {
-        /* before the window */
-        "{\"id\":\"r-0\",\"source\":\"Desk\",\"published_at\":\"2024-02-20T10:00:00Z\","
-        "\"body\":\"The weather in Seoul was cold on Tuesday.\"}",
-        /* the claim */
-        "{\"id\":\"r-1\",\"source\":\"Example Wire\",\"published_at\":\"2024-03-04T09:00:00Z\","
-        "\"title\":\"Seoul says North Korea shipped artillery shells to Russia\","
-        "\"body\":\"South Korea's defence ministry said on Monday that North Korea has shipped "
-        "thousands of containers of artillery shells to Russia since the summer.\"}",
-        /* the denial */
-        "{\"id\":\"r-2\",\"source\":\"Example Times\",\"published_at\":\"2024-03-06T14:30:00Z\","
-        "\"title\":\"Pyongyang rejects arms report\",\"body\":\"North Korea denied on "
-        "Wednesday that it had supplied weapons to Russia.\"}",
-        /* the contradiction */
-        "{\"id\":\"r-3\",\"source\":\"Example Post\",\"published_at\":\"2024-03-20T18:00:00Z\","
-        "\"title\":\"White House: North Korean munitions reached Russian troops\",\"body\":"
-        "\"The White House said on Wednesday that North Korea has delivered more than 1,000 "
-        "containers of munitions to Russia.\"}",
-        /* after the window: would contradict the denial again */
-        "{\"id\":\"r-4\",\"source\":\"Example Post\",\"published_at\":\"2024-04-20T18:00:00Z\","
-        "\"body\":\"The White House said North Korea has shipped more shells to Russia.\"}",
+    /* before the window */
+    "{\"id\":\"r-0\",\"source\":\"Desk\",\"published_at\":\"2024-02-20T10:00:00Z\","
+    "\"body\":\"The weather in Seoul was cold on Tuesday.\"}",
+    /* the claim */
+    "{\"id\":\"r-1\",\"source\":\"Example "
+    "Wire\",\"published_at\":\"2024-03-04T09:00:00Z\","
+    "\"title\":\"Seoul says North Korea shipped artillery shells to Russia\","
+    "\"body\":\"South Korea's defence ministry said on Monday that North Korea has "
+    "shipped "
+    "thousands of containers of artillery shells to Russia since the summer.\"}",
+    /* the denial */
+    "{\"id\":\"r-2\",\"source\":\"Example "
+    "Times\",\"published_at\":\"2024-03-06T14:30:00Z\","
+    "\"title\":\"Pyongyang rejects arms report\",\"body\":\"North Korea denied on "
+    "Wednesday that it had supplied weapons to Russia.\"}",
+    /* the contradiction */
+    "{\"id\":\"r-3\",\"source\":\"Example "
+    "Post\",\"published_at\":\"2024-03-20T18:00:00Z\","
+    "\"title\":\"White House: North Korean munitions reached Russian troops\",\"body\":"
+    "\"The White House said on Wednesday that North Korea has delivered more than 1,000 "
+    "containers of munitions to Russia.\"}",
+    /* after the window: would contradict the denial again */
+    "{\"id\":\"r-4\",\"source\":\"Example "
+    "Post\",\"published_at\":\"2024-04-20T18:00:00Z\","
+    "\"body\":\"The White House said North Korea has shipped more shells to Russia.\"}",
 };
 
 /* Partitions chosen so that log order is not news order. */
@@ -66,12 +71,12 @@ static void produce_all(void)
 
                 CHECK(article_parse(arts[i], strlen(arts[i]), 0, &lim, &art, NULL, err,
                                     sizeof(err)) == 0);
-                CHECK(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(TOPIC),
-                                        RD_KAFKA_V_PARTITION(part_of[i]),
-                                        RD_KAFKA_V_TIMESTAMP(art ? art->published_ms : 0),
-                                        RD_KAFKA_V_VALUE((void *)arts[i], strlen(arts[i])),
-                                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                        RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
+                CHECK(rd_kafka_producev(
+                          p, RD_KAFKA_V_TOPIC(TOPIC), RD_KAFKA_V_PARTITION(part_of[i]),
+                          RD_KAFKA_V_TIMESTAMP(art ? art->published_ms : 0),
+                          RD_KAFKA_V_VALUE((void *)arts[i], strlen(arts[i])),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                          RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR_NO_ERROR);
                 article_free(art);
         }
         CHECK(rd_kafka_flush(p, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -149,10 +154,11 @@ static void alert_pairs(const char *path, char *buf, size_t size)
 
                 snprintf(items[n++], sizeof(items[0]), "%s:%s>%s",
                          json_string_value(json_object_get(a, "kind")),
-                         json_string_value(json_object_get(json_object_get(a, "article"), "id")),
+                         json_string_value(
+                             json_object_get(json_object_get(a, "article"), "id")),
                          json_string_value(json_object_get(
-                                 json_object_get(json_object_get(a, "against"), "article"),
-                                 "id")));
+                             json_object_get(json_object_get(a, "against"), "article"),
+                             "id")));
                 json_decref(a);
         }
         if (fp)
@@ -167,7 +173,8 @@ static void alert_pairs(const char *path, char *buf, size_t size)
                                 memcpy(items[j], t, sizeof(t));
                         }
         for (i = 0; i < n; i++)
-                snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? " " : "", items[i]);
+                snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? " " : "",
+                         items[i]);
 }
 
 static json_int_t report_int(const char *path, const char *a, const char *b)
@@ -203,7 +210,8 @@ int main(void)
         bin = getenv("CW_BIN");
         redis_url = getenv("CW_TEST_REDIS_URL");
         if (!bin || !redis_url) {
-                fprintf(stderr, "CW_BIN and CW_TEST_REDIS_URL must be set (run via ctest)\n");
+                fprintf(stderr,
+                        "CW_BIN and CW_TEST_REDIS_URL must be set (run via ctest)\n");
                 return 1;
         }
         snprintf(out, sizeof(out), "it_replay.%ld.out", (long)getpid());
@@ -247,9 +255,10 @@ int main(void)
         }
         /* warm-up: the claim fills the store, raises nothing itself */
         {
-                const char *extra[] = {"--warm-from", "2024-03-01T00:00:00Z", "--from",
-                                       "2024-03-05T00:00:00Z", "--to",
-                                       "2024-04-01T00:00:00Z", NULL};
+                const char *extra[] = {"--warm-from", "2024-03-01T00:00:00Z",
+                                       "--from",      "2024-03-05T00:00:00Z",
+                                       "--to",        "2024-04-01T00:00:00Z",
+                                       NULL};
 
                 CHECK(run(extra, out, rep) == 0);
                 alert_pairs(out, pairs, sizeof(pairs));

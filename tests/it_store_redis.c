@@ -550,10 +550,12 @@ static long long cmd_calls(const char *name)
  * with no MULTI/EXEC, which a cluster-aware proxy can route by slot. */
 static void test_no_multi(void)
 {
-        struct store_opts o = {.ns = ns_c, .ttl_s = 1000, .timeout_ms = 2000, .no_multi = 1};
+        struct store_opts o = {
+            .ns = ns_c, .ttl_s = 1000, .timeout_ms = 2000, .no_multi = 1};
         const char *arts[2] = {"nm1", "nm2"}, *alerts[1] = {"al-nm"};
         const char *keys[1] = {"transfer|XX|YY|weapons"};
-        struct store_query q = {.article_ids = arts, .n_articles = 2, .keys = keys, .n_keys = 1};
+        struct store_query q = {
+            .article_ids = arts, .n_articles = 2, .keys = keys, .n_keys = 1};
         char err[256] = "";
         struct store *s = store_redis_new(url, &o, err, sizeof(err));
         long long multi0 = cmd_calls("multi"), exec0 = cmd_calls("exec");

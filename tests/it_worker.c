@@ -52,10 +52,10 @@ static void msgs_clear(struct msgs *m)
 
 static void produce(rd_kafka_t *p, const char *topic, const char *buf, size_t len)
 {
-        rd_kafka_resp_err_t err = rd_kafka_producev(
-                p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(0),
-                RD_KAFKA_V_VALUE((void *)buf, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                RD_KAFKA_V_END);
+        rd_kafka_resp_err_t err =
+            rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(0),
+                              RD_KAFKA_V_VALUE((void *)buf, len),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
 
         CHECK(err == RD_KAFKA_RESP_ERR_NO_ERROR);
         CHECK(rd_kafka_flush(p, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -101,7 +101,8 @@ static void read_topic(const char *topic, struct msgs *out)
         c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
         rd_kafka_poll_set_consumer(c);
         parts = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(parts, topic, 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+        rd_kafka_topic_partition_list_add(parts, topic, 0)->offset =
+            RD_KAFKA_OFFSET_BEGINNING;
         rd_kafka_assign(c, parts);
         rd_kafka_topic_partition_list_destroy(parts);
         while (idle < 20) {
@@ -148,8 +149,8 @@ static pid_t start_worker(void)
                  * one's session ends, even after a clean LeaveGroup: keep
                  * sessions short so restarts join quickly. */
                 execl(bin, bin, "run", "--brokers", boot, "--redis-url", redis_url,
-                      "--namespace", ns, "--group", "it-worker", "--batch-timeout-ms", "100",
-                      "--log-format", "text", "--kafka.session.timeout.ms", "6000",
+                      "--namespace", ns, "--group", "it-worker", "--batch-timeout-ms",
+                      "100", "--log-format", "text", "--kafka.session.timeout.ms", "6000",
                       "--kafka.heartbeat.interval.ms", "500", (char *)NULL);
                 _exit(127);
         }
@@ -188,7 +189,8 @@ static const char *str_at(json_t *o, const char *a, const char *b, const char *c
 }
 
 /* Counts alerts of kind for article against against_id. */
-static int count_alerts(struct msgs *m, const char *kind, const char *art, const char *against)
+static int count_alerts(struct msgs *m, const char *kind, const char *art,
+                        const char *against)
 {
         size_t i;
         int n = 0;
@@ -198,7 +200,8 @@ static int count_alerts(struct msgs *m, const char *kind, const char *art, const
                 const char *a = str_at(m->v[i], "article", "id", NULL);
                 const char *g = str_at(m->v[i], "against", "article", "id");
 
-                if (k && a && g && !strcmp(k, kind) && !strcmp(a, art) && !strcmp(g, against))
+                if (k && a && g && !strcmp(k, kind) && !strcmp(a, art) &&
+                    !strcmp(g, against))
                         n++;
         }
         return n;
@@ -233,7 +236,8 @@ static void test_thread(rd_kafka_t *p)
         CHECK(count_alerts(&m, "contradiction", "example-3", "example-2") == 1);
         for (i = 0; i < m.n; i++) {
                 CHECK_STR(str_at(m.v[i], "schema", NULL, NULL), "claimwatch.alert/v1");
-                CHECK(m.key[i] && !strcmp(m.key[i], str_at(m.v[i], "alert_id", NULL, NULL)));
+                CHECK(m.key[i] &&
+                      !strcmp(m.key[i], str_at(m.v[i], "alert_id", NULL, NULL)));
         }
         msgs_clear(&m);
 }
@@ -256,20 +260,20 @@ static void test_restart(void)
 static void test_bad_messages(rd_kafka_t *p)
 {
         static const char *good_claim =
-                "{\"id\":\"example-4\",\"source\":\"Example Wire\",\"published_at\":"
-                "\"2024-04-02T08:00:00Z\",\"title\":\"Report: Iran sent drones to Russia\","
-                "\"body\":\"Ukrainian intelligence said Iran has supplied attack drones to "
-                "Russia.\"}";
+            "{\"id\":\"example-4\",\"source\":\"Example Wire\",\"published_at\":"
+            "\"2024-04-02T08:00:00Z\",\"title\":\"Report: Iran sent drones to Russia\","
+            "\"body\":\"Ukrainian intelligence said Iran has supplied attack drones to "
+            "Russia.\"}";
         static const char *good_denial =
-                "{\"id\":\"example-5\",\"source\":\"Example Times\",\"published_at\":"
-                "\"2024-04-03T08:00:00Z\",\"title\":\"Tehran rejects drone report\","
-                "\"body\":\"Iran denied that it had supplied drones to Russia.\"}";
+            "{\"id\":\"example-5\",\"source\":\"Example Times\",\"published_at\":"
+            "\"2024-04-03T08:00:00Z\",\"title\":\"Tehran rejects drone report\","
+            "\"body\":\"Iran denied that it had supplied drones to Russia.\"}";
         static const char *bad[5] = {
-                "this is not json at all",
-                "{\"source\":\"No Id Daily\",\"body\":\"An article without an id.\"}",
-                "{\"id\":\"no-text-1\",\"source\":\"Empty\"}",
-                "{\"id\":[\"an\",\"array\"],\"body\":\"wrong type of id\"}",
-                "{\"id\":\"truncated\",\"body\":\"the closing brace is missing\"",
+            "this is not json at all",
+            "{\"source\":\"No Id Daily\",\"body\":\"An article without an id.\"}",
+            "{\"id\":\"no-text-1\",\"source\":\"Empty\"}",
+            "{\"id\":[\"an\",\"array\"],\"body\":\"wrong type of id\"}",
+            "{\"id\":\"truncated\",\"body\":\"the closing brace is missing\"",
         };
         struct msgs m = {0};
         pid_t pid;
@@ -316,7 +320,8 @@ int main(void)
         bin = getenv("CW_BIN");
         redis_url = getenv("CW_TEST_REDIS_URL");
         if (!bin || !redis_url) {
-                fprintf(stderr, "CW_BIN and CW_TEST_REDIS_URL must be set (run via ctest)\n");
+                fprintf(stderr,
+                        "CW_BIN and CW_TEST_REDIS_URL must be set (run via ctest)\n");
                 return 1;
         }
         snprintf(ns, sizeof(ns), "it-worker-%ld:", (long)getpid());

@@ -14,7 +14,8 @@ static struct article *make_article(const char *json)
         enum article_err err;
         char errstr[256];
 
-        if (article_parse(json, strlen(json), 0, &lim, &art, &err, errstr, sizeof(errstr)))
+        if (article_parse(json, strlen(json), 0, &lim, &art, &err, errstr,
+                          sizeof(errstr)))
                 fprintf(stderr, "parse: %s\n", errstr);
         return art;
 }
@@ -46,11 +47,13 @@ static void test_ids(void)
 static void test_document(void)
 {
         struct article *claim = make_article(
-                "{\"id\":\"c-1\",\"source\":\"Desk\",\"published_at\":\"2024-01-02T03:04:05Z\","
-                "\"title\":\"Claim\",\"body\":\"Officials said Ruritania sold rifles.\"}");
-        struct article *den = make_article(
-                "{\"id\":\"d-1\",\"source\":\"Desk\",\"published_at\":\"2024-01-05T00:00:00Z\","
-                "\"body\":\"Ruritania denied it <!channel> sold rifles.\"}");
+            "{\"id\":\"c-1\",\"source\":\"Desk\",\"published_at\":\"2024-01-02T03:04:"
+            "05Z\","
+            "\"title\":\"Claim\",\"body\":\"Officials said Ruritania sold rifles.\"}");
+        struct article *den =
+            make_article("{\"id\":\"d-1\",\"source\":\"Desk\",\"published_at\":\"2024-01-"
+                         "05T00:00:00Z\","
+                         "\"body\":\"Ruritania denied it <!channel> sold rifles.\"}");
         struct stmt st = {0}, old = {0};
         struct alert_list al = {0};
         struct cand c = {0}, back;
@@ -73,7 +76,7 @@ static void test_document(void)
         CHECK(c.seq == 2);
         CHECK(c.published_ms == claim->published_ms);
         CHECK_STR(c.st.text, old.text);
-        json_decref(rec); /* c keeps its own reference to the article */
+        json_decref(rec);    /* c keeps its own reference to the article */
         rec = json_object(); /* not a record */
         CHECK(cand_from_record(rec, &back) == -1);
         json_decref(rec);
@@ -84,24 +87,26 @@ static void test_document(void)
         st.negated = 1;
         snprintf(st.gist, sizeof(st.gist), "Ruritania sells rifles");
         st.text = strdup("Ruritania denied it <!channel> sold rifles.");
-        CHECK(alert_list_add(&al, ALERT_DENIAL, "negation", 0.8, ALERT_LEVEL_ALERT, den, &st,
-                             0, &c, 1700000000000LL) == 0);
+        CHECK(alert_list_add(&al, ALERT_DENIAL, "negation", 0.8, ALERT_LEVEL_ALERT, den,
+                             &st, 0, &c, 1700000000000LL) == 0);
         CHECK(al.n == 1);
         doc = al.v[0].doc;
-        CHECK_STR(json_string_value(json_object_get(doc, "schema")), "claimwatch.alert/v1");
+        CHECK_STR(json_string_value(json_object_get(doc, "schema")),
+                  "claimwatch.alert/v1");
         CHECK_STR(json_string_value(json_object_get(doc, "kind")), "denial");
         CHECK_STR(json_string_value(json_object_get(doc, "level")), "alert");
         CHECK_STR(json_string_value(json_object_get(doc, "alert_id")), al.v[0].id);
         CHECK_STR(json_string_value(json_object_get(doc, "detected_at")),
                   "2023-11-14T22:13:20Z");
         CHECK_STR(json_string_value(json_object_get(
-                          json_object_get(json_object_get(doc, "against"), "article"), "id")),
+                      json_object_get(json_object_get(doc, "against"), "article"), "id")),
                   "c-1");
         CHECK_STR(json_string_value(json_object_get(doc, "summary")),
                   "Ruritania denies the claim, reported by officials on 2024-01-02, that "
                   "Ruritania sells rifles");
         dump = alert_dumps(&al.v[0]);
-        CHECK(dump && strstr(dump, "\"statement\"") && strstr(dump, "\"polarity\":\"negative\""));
+        CHECK(dump && strstr(dump, "\"statement\"") &&
+              strstr(dump, "\"polarity\":\"negative\""));
         free(dump);
 done:
         free(st.text);
@@ -135,9 +140,9 @@ static void test_scrub(void)
         st.text = strdup("A sentence.");
         o = stmt_to_json(&st);
         CHECK(o != NULL);
-        CHECK(o && strlen(json_string_value(json_object_get(json_object_get(o, "speaker"),
-                                                            "name"))) ==
-                           sizeof(st.speaker.name) - 2);
+        CHECK(o && strlen(json_string_value(
+                       json_object_get(json_object_get(o, "speaker"), "name"))) ==
+                       sizeof(st.speaker.name) - 2);
         json_decref(o);
         free(st.text);
 }

@@ -79,7 +79,8 @@ static void test_order(void)
         }
         json_decref(a);
         a = itu_lookup_key(s, k, 1); /* one: the newest */
-        CHECK(a && json_array_size(a) == 1 && !strcmp(itu_rec_article(json_array_get(a, 0)), "a3"));
+        CHECK(a && json_array_size(a) == 1 &&
+              !strcmp(itu_rec_article(json_array_get(a, 0)), "a3"));
         json_decref(a);
         a = itu_lookup_key(s, k, 99); /* more than there are */
         CHECK(a && json_array_size(a) == 5);
@@ -91,7 +92,8 @@ static void test_idempotent(void)
 {
         struct store *s = store_mem_new(NULL);
         const char *k = "deny|carol||";
-        char *j1 = itu_rec_json("b1", 10, 0), *j2 = itu_rec_json("b1", 10, 1), err[256] = "";
+        char *j1 = itu_rec_json("b1", 10, 0), *j2 = itu_rec_json("b1", 10, 1),
+             err[256] = "";
         struct store_rec batch[3] = {
             {.key = k, .article_id = "b1", .ts_ms = 10, .json = j1},
             {.key = k, .article_id = "b1", .ts_ms = 10, .json = j1}, /* same batch */

@@ -128,9 +128,10 @@ static json_t *stmt_brief(const struct stmt *cst)
         if (!(copy.text = strdup(cst->text ? cst->text : "")))
                 return NULL;
         stmt_scrub(st);
-        o = json_pack("{s:{s:s, s:s}, s:s, s:s, s:s}", "speaker", "id", st->speaker.id, "name",
-                      st->speaker.name, "stance", stance_name(st->stance), "polarity",
-                      st->negated ? "negative" : "positive", "text", st->text);
+        o = json_pack("{s:{s:s, s:s}, s:s, s:s, s:s}", "speaker", "id", st->speaker.id,
+                      "name", st->speaker.name, "stance", stance_name(st->stance),
+                      "polarity", st->negated ? "negative" : "positive", "text",
+                      st->text);
         free(copy.text);
         return o;
 }

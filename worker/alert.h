@@ -58,16 +58,16 @@ struct alert_list {
 /* The stable id: hex of SHA-256 over the new article id, the new
  * statement's index, the earlier article id and statement index and the
  * kind.  The same inputs give the same id in every process. */
-void alert_make_id(const char *art_id, int seq, const char *against_id,
-                   int against_seq, enum alert_kind kind, char out[ALERT_ID_LEN + 1]);
+void alert_make_id(const char *art_id, int seq, const char *against_id, int against_seq,
+                   enum alert_kind kind, char out[ALERT_ID_LEN + 1]);
 
 /* Builds the alert document (schema, ids, summary, article, statement,
  * against) and appends it to al. detected_ms stamps detected_at.
  * Returns 0 or -1 when out of memory. */
 int alert_list_add(struct alert_list *al, enum alert_kind kind, const char *subkind,
-                   double confidence, enum alert_level level,
-                   const struct article *art, const struct stmt *st, int seq,
-                   const struct cand *against, int64_t detected_ms);
+                   double confidence, enum alert_level level, const struct article *art,
+                   const struct stmt *st, int seq, const struct cand *against,
+                   int64_t detected_ms);
 
 void alert_list_free(struct alert_list *al);
 

@@ -54,7 +54,8 @@ const struct config_def config_defs[] = {
     STR(brokers, "localhost:9092", 0, "Kafka bootstrap servers, HOST:PORT[,...]"),
     STR(redis_url, "redis://127.0.0.1:6379/0", 1,
         "Redis URL of the statement store: redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] "
-        "or unix:/PATH (secret: it may hold a password; default redis://127.0.0.1:6379/0)"),
+        "or unix:/PATH (secret: it may hold a password; default "
+        "redis://127.0.0.1:6379/0)"),
     {"namespace", CONF_STRING, offsetof(struct config, ns), "cw:", 0, 0, 0,
      "prefix of every Redis key"},
     STR(group, "claimwatch", 0, "Kafka consumer group"),
@@ -89,13 +90,17 @@ const struct config_def config_defs[] = {
         "how long a sink may take to deliver a batch of alerts"),
     DBL(review_threshold, "0.5", 0, 1, "confidence from which an alert is for review"),
     DBL(alert_threshold, "0.7", 0, 1, "confidence from which an alert is pushed (Slack)"),
-    STR(notify_group, "", 0, "consumer group of `claimwatch notify`; empty: GROUP.notify"),
+    STR(notify_group, "", 0,
+        "consumer group of `claimwatch notify`; empty: GROUP.notify"),
     INT(http_timeout_ms, "10000", 100, 600000, "timeout of one Slack or webhook request"),
-    INT(http_backoff_ms, "500", 1, 600000, "first retry delay of a Slack or webhook post"),
-    INT(http_backoff_max_ms, "30000", 1, 3600000, "longest retry delay (jittered, doubling)"),
+    INT(http_backoff_ms, "500", 1, 600000,
+        "first retry delay of a Slack or webhook post"),
+    INT(http_backoff_max_ms, "30000", 1, 3600000,
+        "longest retry delay (jittered, doubling)"),
     INT(http_retry_for_ms, "240000", 0, 86400000,
         "retry a failing post this long, then park the alert in alerts_dlq_topic"),
-    INT(slack_interval_ms, "1000", 0, 60000, "least time between two posts to one Slack webhook"),
+    INT(slack_interval_ms, "1000", 0, 60000,
+        "least time between two posts to one Slack webhook"),
     INT(notify_pending_ms, "30000", 1000, 3600000,
         "life of an in-flight delivery marker: after a crash, the wait before a retry"),
     {NULL, CONF_STRING, 0, NULL, 0, 0, 0, NULL},
@@ -474,8 +479,8 @@ static int file_kafka_object(struct config *cfg, const char *path, const json_t 
 
 /* "sinks": an array of sink objects, kept as a deep copy; sinks_open()
  * checks the objects themselves. */
-static int file_sinks(struct config *cfg, const char *path, const json_t *v,
-                      char *errstr, size_t errstr_size)
+static int file_sinks(struct config *cfg, const char *path, const json_t *v, char *errstr,
+                      size_t errstr_size)
 {
         json_t *copy;
 

@@ -17,7 +17,7 @@ struct json_t; /* jansson */
 struct config {
         char *brokers;
         char *redis_url;
-        char *ns;             /* Redis key prefix, "cw:" */
+        char *ns; /* Redis key prefix, "cw:" */
         char *group;
         char *topic;
         char *alerts_topic;
@@ -26,7 +26,7 @@ struct config {
         char *slack_webhook_url;
         char *webhook_url;
         char *webhook_secret;
-        char *admin;          /* HOST:PORT of /metrics, /healthz, /readyz */
+        char *admin; /* HOST:PORT of /metrics, /healthz, /readyz */
         char *log_level;
         char *log_format;
         char *lexicon_dir;
@@ -62,12 +62,12 @@ enum config_type { CONF_STRING, CONF_INT, CONF_DOUBLE };
 
 /* One row of the settings table. */
 struct config_def {
-        const char *name;  /* file key and flag name ("alerts_topic" -> --alerts-topic) */
+        const char *name; /* file key and flag name ("alerts_topic" -> --alerts-topic) */
         enum config_type type;
-        size_t offset;     /* offsetof(struct config, field) */
-        const char *def;   /* default, as text; NULL for none */
-        double min, max;   /* bounds for numbers */
-        int secret;        /* never logged or printed */
+        size_t offset;   /* offsetof(struct config, field) */
+        const char *def; /* default, as text; NULL for none */
+        double min, max; /* bounds for numbers */
+        int secret;      /* never logged or printed */
         const char *help;
 };
 

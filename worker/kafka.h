@@ -13,11 +13,13 @@
 /* A new rd_kafka_conf_t with bootstrap.servers, the kafka.* pass-through
  * properties of cfg and our log callback. Returns NULL with a message
  * naming the bad property. Caller owns the result. */
-rd_kafka_conf_t *kafka_conf_new(const struct config *cfg, char *errstr, size_t errstr_size);
+rd_kafka_conf_t *kafka_conf_new(const struct config *cfg, char *errstr,
+                                size_t errstr_size);
 
 /* A new idempotent producer (dead letters) from cfg. Returns NULL with a
  * message naming the problem. */
-rd_kafka_t *kafka_producer_new(const struct config *cfg, char *errstr, size_t errstr_size);
+rd_kafka_t *kafka_producer_new(const struct config *cfg, char *errstr,
+                               size_t errstr_size);
 
 /* Sends one rejected message to topic with its original bytes and key and
  * the headers "error" (reason code), "error_message", "source_topic",

@@ -19,12 +19,12 @@ int log_setup(const char *level, const char *format);
 
 /* Formats and writes one line; use the macros below instead. */
 void log_write(enum log_level lvl, const char *ctx, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
-#define LOG_AT(lvl, ctx, ...)                                                  \
-        do {                                                                   \
-                if ((int)(lvl) <= log_threshold)                               \
-                        log_write((lvl), (ctx), __VA_ARGS__);                  \
+#define LOG_AT(lvl, ctx, ...)                                                            \
+        do {                                                                             \
+                if ((int)(lvl) <= log_threshold)                                         \
+                        log_write((lvl), (ctx), __VA_ARGS__);                            \
         } while (0)
 #define log_error(ctx, ...) LOG_AT(LOG_ERROR, ctx, __VA_ARGS__)
 #define log_warn(ctx, ...)  LOG_AT(LOG_WARN, ctx, __VA_ARGS__)

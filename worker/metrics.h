@@ -27,9 +27,9 @@ struct metric *metrics_gauge(const char *name, const char *labels, const char *h
 struct metric *metrics_histogram(const char *name, const char *labels, const char *help,
                                  const double *bounds, size_t n_bounds);
 
-void metric_add(struct metric *m, uint64_t v);    /* counters */
-void metric_set(struct metric *m, double v);      /* gauges */
-void metric_observe(struct metric *m, double v);  /* histograms */
+void metric_add(struct metric *m, uint64_t v);   /* counters */
+void metric_set(struct metric *m, double v);     /* gauges */
+void metric_observe(struct metric *m, double v); /* histograms */
 
 /* The current value of a counter or gauge (tests); for a histogram, the
  * number of observations. */

@@ -64,7 +64,6 @@ struct notify {
         size_t n;
 };
 
-
 static void nap(const struct notify *nf, int ms)
 {
         int64_t end = consumer_now_ms() + ms;
@@ -375,9 +374,6 @@ static int run_batch(struct notify *nf)
 
 /* ---- the consumer loop ---- */
 
-
-
-
 static int lane_open(struct notify *nf, struct lane *ln, struct sink *sk, char *errstr,
                      size_t errstr_size)
 {
@@ -385,7 +381,7 @@ static int lane_open(struct notify *nf, struct lane *ln, struct sink *sk, char *
         struct store_opts done = {.ns = cfg->ns,
                                   .ttl_s = cfg->ttl_days * 86400,
                                   .timeout_ms = (int)cfg->redis_timeout_ms,
-                                .no_multi = (int)cfg->redis_cluster};
+                                  .no_multi = (int)cfg->redis_cluster};
         struct store_opts pending = done;
         char labels[160], esc[SINK_NAME_MAX * 2 + 8];
         size_t n = (size_t)cfg->batch_size;
@@ -483,8 +479,6 @@ static int notify_open(struct notify *nf, char *errstr, size_t errstr_size)
                  cfg->alerts_topic, group, nf->n_lanes, cfg->alerts_dlq_topic);
         return 0;
 }
-
-
 
 static void batch_clear(struct notify *nf)
 {

@@ -68,9 +68,9 @@ static void metrics_register(struct pl_metrics *m)
 
         m->ok = metrics_counter("claimwatch_articles_total", "result=\"ok\"", art_help);
         m->rejected =
-                metrics_counter("claimwatch_articles_total", "result=\"rejected\"", art_help);
-        m->duplicate =
-                metrics_counter("claimwatch_articles_total", "result=\"duplicate\"", art_help);
+            metrics_counter("claimwatch_articles_total", "result=\"rejected\"", art_help);
+        m->duplicate = metrics_counter("claimwatch_articles_total",
+                                       "result=\"duplicate\"", art_help);
         m->statements = metrics_counter("claimwatch_statements_total", "",
                                         "Statements extracted from accepted articles.");
         m->redis_errors = metrics_counter("claimwatch_redis_errors_total", "",
@@ -80,8 +80,8 @@ static void metrics_register(struct pl_metrics *m)
                         snprintf(labels, sizeof(labels), "kind=\"%s\",level=\"%s\"",
                                  alert_kind_name((enum alert_kind)k),
                                  alert_level_name((enum alert_level)l));
-                        m->alerts[k][l] =
-                                metrics_counter("claimwatch_alerts_total", labels, alert_help);
+                        m->alerts[k][l] = metrics_counter("claimwatch_alerts_total",
+                                                          labels, alert_help);
                 }
         }
 }
@@ -315,9 +315,8 @@ static int seen_before(struct item *items, size_t i)
 
 static const char *against_id(const struct alert *a)
 {
-        return json_string_value(
-                json_object_get(json_object_get(json_object_get(a->doc, "against"), "article"),
-                                "id"));
+        return json_string_value(json_object_get(
+            json_object_get(json_object_get(a->doc, "against"), "article"), "id"));
 }
 
 /* One alert per article, kind, proposition and earlier article: when
@@ -404,7 +403,8 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                 if (added < 0)
                         goto done;
                 if (b->alerts.n > before) {
-                        const char **kv = realloc(keyof, (b->alerts.n - first) * sizeof(*kv));
+                        const char **kv =
+                            realloc(keyof, (b->alerts.n - first) * sizeof(*kv));
 
                         if (!kv)
                                 goto done;
@@ -498,7 +498,8 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                         if (!rec)
                                 goto done;
                         if (pl->st->ops->needs_text &&
-                            !(recs[nr].json = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS)))
+                            !(recs[nr].json =
+                                  json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS)))
                                 goto done;
                         nr++;
                 }

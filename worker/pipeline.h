@@ -43,8 +43,8 @@ struct pipeline_conf {
         struct article_limits art_limits;
         struct analyze_limits an_limits;
         struct match_conf match;
-        size_t max_candidates; /* newest earlier statements read per key */
-        int warm;              /* store statements but raise no alerts */
+        size_t max_candidates;   /* newest earlier statements read per key */
+        int warm;                /* store statements but raise no alerts */
         int64_t (*now_ms)(void); /* clock for detected_at; NULL: real time */
 };
 

@@ -364,8 +364,8 @@ static int tol_publish(struct sink *sk, const struct alert *a, char *errstr,
 
         if (sink_publish(t->inner, a, errstr, errstr_size) == -1) {
                 t->failures++;
-                log_warn("replay", "%s: alert %s not delivered: %s", t->inner->name, a->id,
-                         errstr);
+                log_warn("replay", "%s: alert %s not delivered: %s", t->inner->name,
+                         a->id, errstr);
         }
         return 0;
 }
@@ -386,7 +386,8 @@ static void tol_destroy(struct sink *sk)
         struct tolerant_sink *t = (struct tolerant_sink *)sk;
 
         if (t->failures)
-                log_warn("replay", "%s: %lu delivery failure(s)", t->inner->name, t->failures);
+                log_warn("replay", "%s: %lu delivery failure(s)", t->inner->name,
+                         t->failures);
         free(sk);
 }
 
@@ -401,9 +402,9 @@ static const struct sink_ops tolerant_ops = {
 struct replay {
         struct lexicon *lx;
         struct store *st;
-        struct sink **live;   /* sinks_open's array */
+        struct sink **live; /* sinks_open's array */
         size_t n_live;
-        struct sink **all;    /* what the pipeline publishes to */
+        struct sink **all; /* what the pipeline publishes to */
         size_t n_all;
         struct sink *out, *watch;
         struct report *rp;
@@ -451,7 +452,8 @@ static int open_live(struct replay *r, const struct config *cfg, char *errstr,
                 struct tolerant_sink *t;
 
                 if (!sinks_is_http(r->live[i])) {
-                        log_info("replay", "%s: not a Slack or webhook sink, not used by replay",
+                        log_info("replay",
+                                 "%s: not a Slack or webhook sink, not used by replay",
                                  r->live[i]->name);
                         continue;
                 }
@@ -467,9 +469,10 @@ static int open_live(struct replay *r, const struct config *cfg, char *errstr,
                 log_info("replay", "live delivery to %s", r->live[i]->name);
         }
         if (r->n_all == 1) {
-                snprintf(errstr, errstr_size,
-                         "--live-sinks: no Slack or webhook sink is configured (set "
-                         "CLAIMWATCH_SLACK_WEBHOOK_URL, CLAIMWATCH_WEBHOOK_URL or \"sinks\")");
+                snprintf(
+                    errstr, errstr_size,
+                    "--live-sinks: no Slack or webhook sink is configured (set "
+                    "CLAIMWATCH_SLACK_WEBHOOK_URL, CLAIMWATCH_WEBHOOK_URL or \"sinks\")");
                 return -1;
         }
         return 0;

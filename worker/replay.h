@@ -12,20 +12,20 @@
 #include "config.h"
 
 struct replay_opts {
-        const char *input;   /* file or "-"; NULL: read the topic */
-        const char *output;  /* alerts file; NULL or "-": stdout */
-        const char *redis;   /* Redis URL; NULL: in-memory store */
-        const char *ns;      /* namespace; NULL: "replay-<time>:" */
-        int keep;            /* keep the replay namespace afterwards */
-        const char *topic;   /* with brokers from cfg */
-        int64_t from_ms, to_ms; /* window on published_at; 0: open */
-        int64_t warm_from_ms;   /* store (no alerts) articles in [warm_from, from) */
-        const char *labels;     /* labels file (JSON lines) to score alerts against */
-        const char *report;     /* "text" (default), "json" or "md" */
+        const char *input;       /* file or "-"; NULL: read the topic */
+        const char *output;      /* alerts file; NULL or "-": stdout */
+        const char *redis;       /* Redis URL; NULL: in-memory store */
+        const char *ns;          /* namespace; NULL: "replay-<time>:" */
+        int keep;                /* keep the replay namespace afterwards */
+        const char *topic;       /* with brokers from cfg */
+        int64_t from_ms, to_ms;  /* window on published_at; 0: open */
+        int64_t warm_from_ms;    /* store (no alerts) articles in [warm_from, from) */
+        const char *labels;      /* labels file (JSON lines) to score alerts against */
+        const char *report;      /* "text" (default), "json" or "md" */
         const char *report_file; /* NULL: stderr */
-        int quiet;           /* no report, no progress */
-        int live_sinks;      /* also deliver to the configured Slack and
-                              * webhook sinks (failures are logged) */
+        int quiet;               /* no report, no progress */
+        int live_sinks;          /* also deliver to the configured Slack and
+                                  * webhook sinks (failures are logged) */
 };
 
 /* Runs the replay. Returns 0, or -1 with a message (1 = runtime error).

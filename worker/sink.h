@@ -25,7 +25,7 @@ struct sink_ops {
 /* Common head of every sink; implementations embed it first. */
 struct sink {
         const struct sink_ops *ops;
-        char name[64];           /* "kafka:news.factcheck.alerts", "stdout" */
+        char name[64];              /* "kafka:news.factcheck.alerts", "stdout" */
         enum alert_level min_level; /* alerts below it are not published */
 };
 
@@ -35,7 +35,8 @@ struct sink *sink_file_new(const char *path, char *errstr, size_t errstr_size);
 
 /* Publishes alert JSON to sink's level filter then the sink. Returns 0
  * (also when filtered out) or -1. */
-int sink_publish(struct sink *sk, const struct alert *a, char *errstr, size_t errstr_size);
+int sink_publish(struct sink *sk, const struct alert *a, char *errstr,
+                 size_t errstr_size);
 
 static inline int sink_flush(struct sink *sk, int timeout_ms, char *e, size_t es)
 {

@@ -211,7 +211,6 @@ void sinks_set_running(struct sink **v, size_t n, volatile sig_atomic_t *running
 
 /* ---- reading entries ---- */
 
-
 static void entry_clear(struct entry *e)
 {
         size_t i;
@@ -310,7 +309,8 @@ static int entry_secrets(struct entry *e, const json_t *o, const char *where,
                          where);
                 return -1;
         }
-        if (!(text = config_read_secret(where, json_string_value(file), errstr, errstr_size)))
+        if (!(text = config_read_secret(where, json_string_value(file), errstr,
+                                        errstr_size)))
                 return -1;
         rc = add_secret_list(e, text, where, errstr, errstr_size);
         memset(text, 0, strlen(text));
@@ -331,8 +331,8 @@ static int entry_url(struct entry *e, const json_t *o, const char *where, char *
         }
         if (url)
                 e->url = strdup(json_string_value(url));
-        else if (!(e->url =
-                       config_read_secret(where, json_string_value(file), errstr, errstr_size)))
+        else if (!(e->url = config_read_secret(where, json_string_value(file), errstr,
+                                               errstr_size)))
                 return -1;
         if (!e->url) {
                 snprintf(errstr, errstr_size, "%s: out of memory", where);

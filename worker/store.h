@@ -26,14 +26,14 @@ struct store_query {
         size_t n_articles;
         const char *const *keys; /* proposition keys, distinct */
         size_t n_keys;
-        size_t max_per_key;      /* records per key; 0 = all. When a key holds
-                                  * more, the oldest half and the newest half:
-                                  * alerts point at the earliest statement,
-                                  * and recent ones matter most. */
-        int want_cands;          /* with ops->native_cands: fill cands, not recs */
+        size_t max_per_key; /* records per key; 0 = all. When a key holds
+                             * more, the oldest half and the newest half:
+                             * alerts point at the earliest statement,
+                             * and recent ones matter most. */
+        int want_cands;     /* with ops->native_cands: fill cands, not recs */
         /* out, allocated by store_lookup, released by store_query_clear */
-        int *done;     /* n_articles flags: 1 when already processed */
-        json_t **recs; /* n_keys JSON arrays of records, oldest first */
+        int *done;                 /* n_articles flags: 1 when already processed */
+        json_t **recs;             /* n_keys JSON arrays of records, oldest first */
         struct store_cands *cands; /* want_cands: n_keys lists, oldest first */
 };
 
@@ -46,13 +46,13 @@ struct store_cands {
 
 /* One statement record to keep, under its proposition key. */
 struct store_rec {
-        const char *key;        /* proposition key */
+        const char *key; /* proposition key */
         const char *article_id;
-        int64_t ts_ms;          /* article published_at: orders records */
-        const char *json;       /* cand_record() dump, NUL-terminated; may be
-                                 * NULL when ops->needs_text is 0 and obj is set */
-        json_t *obj;            /* optional: the same record parsed; a store
-                                 * may keep a reference instead of parsing */
+        int64_t ts_ms;           /* article published_at: orders records */
+        const char *json;        /* cand_record() dump, NUL-terminated; may be
+                                  * NULL when ops->needs_text is 0 and obj is set */
+        json_t *obj;             /* optional: the same record parsed; a store
+                                  * may keep a reference instead of parsing */
         const struct cand *cand; /* with ops->native_cands: the record as a
                                   * candidate; the store copies it and
                                   * json/obj may both be NULL */
@@ -69,8 +69,8 @@ struct store_ops {
         int native_cands;
         int (*lookup)(struct store *s, struct store_query *q, char *errstr,
                       size_t errstr_size);
-        int (*put)(struct store *s, const struct store_rec *recs, size_t n,
-                   char *errstr, size_t errstr_size);
+        int (*put)(struct store *s, const struct store_rec *recs, size_t n, char *errstr,
+                   size_t errstr_size);
         int (*mark)(struct store *s, const char *const *article_ids, size_t n_art,
                     const char *const *alert_ids, size_t n_alerts, char *errstr,
                     size_t errstr_size);
@@ -88,12 +88,12 @@ struct store {
 };
 
 struct store_opts {
-        const char *ns;    /* key prefix, e.g. "cw:" */
-        int64_t ttl_s;     /* expiry of every key; default 180 days */
-        int timeout_ms;    /* Redis connect/command timeout */
-        int no_multi;      /* writes as a plain pipeline, no MULTI/EXEC: for a
-                            * cluster-aware proxy (the writes are idempotent
-                            * and a failed batch is retried whole) */
+        const char *ns; /* key prefix, e.g. "cw:" */
+        int64_t ttl_s;  /* expiry of every key; default 180 days */
+        int timeout_ms; /* Redis connect/command timeout */
+        int no_multi;   /* writes as a plain pipeline, no MULTI/EXEC: for a
+                         * cluster-aware proxy (the writes are idempotent
+                         * and a failed batch is retried whole) */
 };
 
 /* An in-memory store (replay, tests). Never NULL but on out of memory. */
@@ -101,8 +101,8 @@ struct store *store_mem_new(const struct store_opts *o);
 
 /* A Redis store at url ("redis://[:password@]host[:port][/db]" or
  * "unix:/path"). Returns NULL with a message when it cannot connect. */
-struct store *store_redis_new(const char *url, const struct store_opts *o,
-                              char *errstr, size_t errstr_size);
+struct store *store_redis_new(const char *url, const struct store_opts *o, char *errstr,
+                              size_t errstr_size);
 
 /* Deletes every key under the store's namespace (replay clean-up). */
 int store_redis_drop_namespace(struct store *s, char *errstr, size_t errstr_size);

@@ -41,7 +41,7 @@ struct mrec {
         struct mkey *k;
         char *article_id;
         char *json;
-        json_t *doc;     /* NULL until a JSON lookup when put as a candidate */
+        json_t *doc; /* NULL until a JSON lookup when put as a candidate */
         struct cand cand;
         int has_cand;
         int64_t ts_ms;
@@ -330,10 +330,11 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                     !(q->cands[i].v = malloc((k->n ? k->n : 1) * sizeof(*q->cands[i].v))))
                         goto fail;
                 /* all, or the oldest half and the newest half */
-                head = q->max_per_key && k->n > q->max_per_key ? q->max_per_key / 2 : k->n;
+                head =
+                    q->max_per_key && k->n > q->max_per_key ? q->max_per_key / 2 : k->n;
                 from = q->max_per_key && k->n > q->max_per_key
-                               ? k->n - (q->max_per_key - head)
-                               : k->n;
+                           ? k->n - (q->max_per_key - head)
+                           : k->n;
                 for (j = 0; j < k->n; j++) {
                         if (j == head && j < from)
                                 j = from;
@@ -341,13 +342,15 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                                 struct mrec *r = k->v[j];
 
                                 /* a record put as JSON: parse it once */
-                                if (!r->has_cand && cand_from_record(r->doc, &r->cand) == 0)
+                                if (!r->has_cand &&
+                                    cand_from_record(r->doc, &r->cand) == 0)
                                         r->has_cand = 1;
                                 if (r->has_cand)
                                         q->cands[i].v[q->cands[i].n++] = &r->cand;
                                 continue;
                         }
-                        if (!k->v[j]->doc && !(k->v[j]->doc = cand_to_record(&k->v[j]->cand)))
+                        if (!k->v[j]->doc &&
+                            !(k->v[j]->doc = cand_to_record(&k->v[j]->cand)))
                                 goto fail;
                         if (json_array_append(q->recs[i], k->v[j]->doc) == -1)
                                 goto fail;
@@ -371,11 +374,13 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         if (!text) {
                 snprintf(ident, sizeof(ident), "#%lld",
                          sr->cand ? (long long)sr->cand->seq
-                                  : (long long)json_integer_value(json_object_get(sr->obj, "seq")));
+                                  : (long long)json_integer_value(
+                                        json_object_get(sr->obj, "seq")));
                 text = ident;
         }
         struct mprobe pr = {.key = sr->key, .article_id = sr->article_id, .json = text};
-        uint64_t h = hash_str(hash_str(hash_str(FNV_OFFSET, sr->key), sr->article_id), text);
+        uint64_t h =
+            hash_str(hash_str(hash_str(FNV_OFFSET, sr->key), sr->article_id), text);
         json_error_t jerr;
         struct mkey *k;
         struct mrec *r = NULL;

@@ -564,15 +564,15 @@ static int rs_cmd(struct redis_store *r, const char *name, const char *key, int 
 /* Every record of a key, or when it holds more than ARGV[1], the oldest
  * half and the newest half (store.h): one command, one slot. */
 static const char lookup_script[] =
-        "local n = redis.call('ZCARD', KEYS[1]) "
-        "local m = tonumber(ARGV[1]) "
-        "if m == 0 or n <= m then return redis.call('ZRANGE', KEYS[1], 0, -1) end "
-        "local h = math.floor(m / 2) "
-        "local a = {} "
-        "if h > 0 then a = redis.call('ZRANGE', KEYS[1], 0, h - 1) end "
-        "local b = redis.call('ZRANGE', KEYS[1], h - m, -1) "
-        "for i = 1, #b do a[#a + 1] = b[i] end "
-        "return a";
+    "local n = redis.call('ZCARD', KEYS[1]) "
+    "local m = tonumber(ARGV[1]) "
+    "if m == 0 or n <= m then return redis.call('ZRANGE', KEYS[1], 0, -1) end "
+    "local h = math.floor(m / 2) "
+    "local a = {} "
+    "if h > 0 then a = redis.call('ZRANGE', KEYS[1], 0, h - 1) end "
+    "local b = redis.call('ZRANGE', KEYS[1], h - m, -1) "
+    "for i = 1, #b do a[#a + 1] = b[i] end "
+    "return a";
 
 static int build_lookup(struct redis_store *r, void *ctx)
 {
