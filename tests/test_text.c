@@ -120,6 +120,12 @@ static void test_negation_on(void)
         CHECK(text_negation_on("Ana Lopes is not the diver who found a wreck off Malta",
                                "Ana Lopes found a wreck near Malta"));
         CHECK(!text_negation_on("Ana Lopes found no wreck", "Ana Lopes climbs Everest"));
+        /* a verbless negation bears on its subject when the claim has it
+         * as a common noun, not when it is a name */
+        CHECK(text_negation_on("League says stadium deal not imminent",
+                               "The league will sign a stadium deal in May"));
+        CHECK(!text_negation_on("Ana Lopes not missing, just on holiday",
+                                "Ana Lopes broke her wrist"));
         /* negated death bears on any word of death */
         CHECK(text_negation_on("Rebel commander not dead, aides say",
                                "Rebel commander killed in raid"));

@@ -827,6 +827,28 @@ static int mentions_saying(const char *s)
         return found;
 }
 
+/* Whether s holds the lemma lem as a lower-case word (a common noun or
+ * another content word, not a name). */
+static int common_noun_in(const char *s, const char *lem)
+{
+        struct text_toks tt = {0};
+        size_t i;
+        int found = 0;
+
+        if (text_tokenize(s, strlen(s), 256, &tt) < 0)
+                return 0;
+        for (i = 0; i < tt.n && !found; i++) {
+                char l[TEXT_NORM_MAX];
+
+                if (tt.v[i].kind != TEXT_WORD || tt.v[i].cap)
+                        continue;
+                text_lemma_guess(tt.v[i].norm, l);
+                found = same_word(l, lem);
+        }
+        text_toks_free(&tt);
+        return found;
+}
+
 /* Whether the negation at i follows a form of be: "is not", "isn't". */
 static int after_copula(const struct text_toks *tt, size_t i)
 {
@@ -867,6 +889,22 @@ int text_negation_on(const char *a, const char *b)
                 if (i + 1 < ta.n && is_saying(ta.v[i + 1].norm) && mentions_saying(b)) {
                         found = 1;
                         break;
+                }
+                /* "NHL expansion not imminent", "students not among the
+                 * dead": a verbless negation bears on its subject when
+                 * the claim has it as a common noun (lower case there; a
+                 * name is the topic: "Kim not missing" says nothing
+                 * about his ankles) */
+                if (i > 0 && i + 1 < ta.n && strcmp(ta.v[i].norm, "not") == 0 &&
+                    ta.v[i - 1].kind == TEXT_WORD && strlen(ta.v[i - 1].norm) >= 3 &&
+                    !text_is_stopword(ta.v[i - 1].norm)) {
+                        char lem[TEXT_NORM_MAX];
+
+                        text_lemma_guess(ta.v[i - 1].norm, lem);
+                        if (common_noun_in(b, lem)) {
+                                found = 1;
+                                break;
+                        }
                 }
                 /* "X is not a thing": existence denied */
                 if (i + 3 == ta.n && strcmp(ta.v[i + 1].norm, "a") == 0 &&
