@@ -350,6 +350,23 @@ static void test_dismissal_and_wellbeing(void)
         CHECK(claim_stance("Harbour object not a mine - despite online rumours") == deny);
         CHECK(claim_stance("Harbour object may not be a mine") == assert_);
         CHECK(claim_stance("Fake-news: zoo to close on Sundays") == deny);
+        /* "weightlessness" is keyed as "weightless" */
+        {
+                size_t k;
+                int found = 0;
+
+                run("Eclipse will bring weightlessness to Lisbon", &sl);
+                for (k = 0; k < sl.n; k++)
+                        found |= strcmp(sl.v[k].prop.frame, "claim") == 0 &&
+                                 strcmp(sl.v[k].prop.agent, "weightless") == 0;
+                CHECK(found);
+                stmt_list_free(&sl);
+        }
+        /* a hedge stays in its coordinate clause */
+        CHECK(claim_stance("Diver may have found gold, but didn't find the wreck") ==
+              deny);
+        CHECK(claim_stance("Diver didn't find the wreck, but may have found gold") ==
+              assert_);
         /* a denial verb's base form ending the headline after a
          * lowercase noun is a noun */
         CHECK(claim_stance("Man removed from tram over ticket dispute") == assert_);

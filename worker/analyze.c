@@ -1466,11 +1466,18 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                        int *hedge, int *falsity, int *well)
 {
         size_t i;
-        int sub = 0;
+        int sub = 0, cur_hedge = 0, cur_neg = 0;
 
         for (i = s0; i < s1; i++) {
                 const struct lex_word *w = cx->w[i];
 
+                /* "X may have done A, but didn't do B": a hedge stays in
+                 * its coordinate clause unless that clause negates */
+                if (strcmp(norm(cx, i), "but") == 0) {
+                        if (cur_hedge && cur_neg)
+                                *hedge = 1;
+                        cur_hedge = cur_neg = 0;
+                }
                 /* cues count in the main clause only: "adopted a boy so he
                  * won't turn", "caught after they used fake passports";
                  * "once again" is an adverb */
@@ -1518,13 +1525,14 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                     !(i + 1 < s1 && has_flag(cx, i + 1, LX_FALSE)) &&
                     !(i + 2 < s1 && has_flag(cx, i + 2, LX_FALSE))) {
                         *neg = 1;
+                        cur_neg = 1;
                         if (i + 1 < s1 && is_veridical(norm(cx, i + 1)))
                                 *deny = 1;
                 }
                 /* "not a bomb, despite rumours": a hedge in a subordinate
                  * clause does not hedge the main one */
                 if (w && ((w->flags & LX_HYPO) || (!sub && (w->flags & LX_HEDGE))))
-                        *hedge = 1;
+                        cur_hedge = 1;
                 /* "Fake-news: X", "photoshopped-image": a falsity part */
                 if (!w && cx->tt.v[i].kind == TEXT_WORD &&
                     falsity_part(cx, norm(cx, i)) && !negated_falsity(cx, s0, i)) {
@@ -1533,6 +1541,8 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                                 *deny = 1;
                 }
         }
+        if (cur_hedge)
+                *hedge = 1;
 }
 
 /* Claim-level statements of a headline-only item: its sentences
@@ -1586,6 +1596,13 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
                                 snprintf(lem, sizeof(lem), "%s", w->lemma);
                         else
                                 text_lemma_guess(norm(cx, i), lem);
+                        /* "weightlessness" and "weightless" key alike */
+                        {
+                                size_t ll = strlen(lem);
+
+                                if (ll > 8 && strcmp(lem + ll - 4, "ness") == 0)
+                                        lem[ll - 4] = '\0';
+                        }
                         if (strchr(lem, '-') && !isdigit((unsigned char)lem[0])) {
                                 keep_parts(cx, terms, freq, &nterm, norm(cx, i));
                                 continue;

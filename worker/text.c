@@ -637,7 +637,8 @@ static size_t content_words(const char *s, char (*out)[TEXT_NORM_MAX], size_t ma
  * apart: weightless/weightlessness, Nicaragua/Nicaraguan. */
 static int suffix_related(const char *a, const char *b)
 {
-        static const char *const suf[] = {"n", "an", "ian", "ese", "ness", "ly", NULL};
+        static const char *const suf[] = {"n",    "an", "ian",  "ese",
+                                          "ness", "ly", "ster", NULL};
         size_t la = strlen(a), lb = strlen(b);
         const char *const *p;
 
@@ -705,9 +706,11 @@ static int is_response(const struct text_toks *tt, size_t i)
 static int is_focus_adverb(const char *w)
 {
         static const char *const adv[] = {
-            "actually", "really",     "even",        "ever",     "yet",
-            "still",    "exactly",    "necessarily", "entirely", "quite",
-            "always",   "officially", "likely",      "probably", NULL};
+            "actually", "really", "even", "ever", "yet", "still", "exactly",
+            "necessarily", "entirely", "quite", "always", "officially", "likely",
+            "probably",
+            /* light verbs: "not going to become weightless" */
+            "going", "become", "becoming", "get", "getting", NULL};
         const char *const *p;
 
         for (p = adv; *p; p++)
