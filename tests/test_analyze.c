@@ -362,6 +362,11 @@ static void test_dismissal_and_wellbeing(void)
                 CHECK(found);
                 stmt_list_free(&sl);
         }
+        /* a verb of calling reaches past the "that" clause */
+        CHECK(claim_stance("Zoo calls rumour that a tiger escaped wildly inaccurate") ==
+              deny);
+        CHECK(claim_stance("Zoo calls vet after reports that a tiger escaped") ==
+              assert_);
         /* a hedge stays in its coordinate clause */
         CHECK(claim_stance("Diver may have found gold, but didn't find the wreck") ==
               deny);

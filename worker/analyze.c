@@ -1435,6 +1435,20 @@ static int wellbeing(const struct ctx *cx, size_t s0, size_t i, size_t s1)
                (cx->cls[i + 1] & CL_PREP);
 }
 
+/* Verbs that predicate something of their object: "calls X false". */
+static int calling_verb(const char *w)
+{
+        static const char *const v[] = {
+            "call",   "calls",    "called",  "deem",  "deems",  "deemed",  "label",
+            "labels", "labelled", "labeled", "brand", "brands", "branded", NULL};
+        const char *const *p;
+
+        for (p = v; *p; p++)
+                if (strcmp(*p, w) == 0)
+                        return 1;
+        return 0;
+}
+
 /* A plural (or third person) form: "officials deny" has a subject;
  * a modifier in a compound is singular ("greeting dispute"). */
 static int ends_in_s(const char *w)
@@ -1466,7 +1480,7 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                        int *hedge, int *falsity, int *well)
 {
         size_t i;
-        int sub = 0, cur_hedge = 0, cur_neg = 0;
+        int sub = 0, cur_hedge = 0, cur_neg = 0, calling = 0;
 
         for (i = s0; i < s1; i++) {
                 const struct lex_word *w = cx->w[i];
@@ -1498,10 +1512,17 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                 /* a colon starts a new clause: "Officials: X is false" */
                 if (is_punct(cx, i, ':'))
                         sub = 0;
+                /* "calls the rumour that X wildly inaccurate": a verb of
+                 * calling takes the falsity word as its object's
+                 * predicate, past the "that" clause */
+                if (!sub && calling_verb(norm(cx, i)))
+                        calling = 1;
                 if (w && (w->flags & LX_FALSE) && !negated_falsity(cx, s0, i) &&
                     !(i + 1 < s1 && has_flag(cx, i + 1, LX_HEDGE))) {
                         *falsity = 1;
-                        if (!sub || predicative(cx, s0, i, s1))
+                        if (!sub || predicative(cx, s0, i, s1) ||
+                            (calling &&
+                             (i + 1 == s1 || cx->tt.v[i + 1].kind != TEXT_WORD)))
                                 *deny = 1;
                 }
                 /* "over Christmas greeting dispute": a base form that
