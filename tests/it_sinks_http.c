@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "metrics.h"
 #include "config.h"
 #include "httprecv.h"
 #include "sinks.h"
@@ -104,6 +105,19 @@ static void test_5xx_then_ok(void)
         size_t n, i, ok = 0;
         size_t from = httprecv_count(hr);
 
+        struct metric *retries = NULL;
+        double retries0 = 0;
+
+        if (sk) {
+                char labels[160], name[80];
+
+                metrics_label_escape(name, sizeof(name), sk->name);
+                snprintf(labels, sizeof(labels), "sink=\"%s\"", name);
+                retries =
+                    metrics_counter("claimwatch_sink_retries_total", labels,
+                                    "Deliveries retried after a temporary failure.");
+                retries0 = metric_value(retries);
+        }
         make_alert(&a, "a5xx", ALERT_LEVEL_ALERT, "KP", "US");
         httprecv_push(hr, &r500, 3);
         CHECK(sk && sink_publish(sk, &a, err, sizeof(err)) == 0);
@@ -114,6 +128,8 @@ static void test_5xx_then_ok(void)
                 CHECK_STR(httprecv_header(q[i], "webhook-id"), "a5xx");
         }
         CHECK(ok == 1); /* delivered exactly once */
+        /* the three retries are counted for /metrics */
+        CHECK(metric_value(retries) == retries0 + 3);
         if (n == 4) {
                 /* jittered doubling from 100 ms: [50,100], [100,200], [200,400] */
                 CHECK(q[1]->t_ms - q[0]->t_ms >= 50);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 
 #define BODY_KEEP 200 /* bytes of a response body kept for messages */
 #define STEP_MS   100 /* longest single sleep */
@@ -26,6 +27,18 @@ static int64_t mono_ms(void)
 
         clock_gettime(CLOCK_MONOTONIC, &ts);
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* claimwatch_sink_retries_total{sink}: deliveries retried after a
+ * temporary failure (registered once per sink name). */
+static struct metric *retry_metric(const struct sink_http *sh)
+{
+        char labels[160], name[80];
+
+        metrics_label_escape(name, sizeof(name), sh->sk.name);
+        snprintf(labels, sizeof(labels), "sink=\"%s\"", name);
+        return metrics_counter("claimwatch_sink_retries_total", labels,
+                               "Deliveries retried after a temporary failure.");
 }
 
 static int stopped(const struct sink_http *sh)
@@ -264,6 +277,7 @@ int sink_http_post(struct sink_http *sh, const char *id, const char *body, size_
                                     "gave up", last);
                 log_warn(sh->sk.name, "alert %s to %s: %s; retrying in %lld ms", id,
                          sh->host, last, (long long)delay);
+                metric_add(retry_metric(sh), 1);
                 if (nap(sh, delay) < 0)
                         return fail(sh, 0, "stopped", errstr, errstr_size, "stopped",
                                     last);
