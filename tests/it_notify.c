@@ -172,55 +172,32 @@ struct dlq_msg {
 };
 
 /* Reads the DLQ topic from the beginning (at most max messages). */
+struct dlq_read {
+        struct dlq_msg *out;
+        size_t n, max;
+};
+
+static void on_dlq(const rd_kafka_message_t *m, void *ud)
+{
+        struct dlq_read *r = ud;
+        struct dlq_msg *d = &r->out[r->n];
+
+        if (r->n >= r->max)
+                return;
+        memset(d, 0, sizeof(*d));
+        d->sink = itu_header(m, "sink");
+        d->error = itu_header(m, "error");
+        d->message = itu_header(m, "error_message");
+        d->key = m->key ? strndup(m->key, m->key_len) : NULL;
+        r->n++;
+}
+
 static size_t read_dlq(struct dlq_msg *out, size_t max)
 {
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_topic_partition_list_t *parts;
-        char err[256];
-        rd_kafka_t *c;
-        size_t n = 0;
-        int idle = 0;
+        struct dlq_read r = {out, 0, max};
 
-        rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
-        rd_kafka_conf_set(conf, "group.id", "it-dlq-reader", err, sizeof(err));
-        rd_kafka_conf_set(conf, "enable.partition.eof", "true", err, sizeof(err));
-        c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
-        rd_kafka_poll_set_consumer(c);
-        parts = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(parts, DLQ, 0)->offset =
-            RD_KAFKA_OFFSET_BEGINNING;
-        rd_kafka_assign(c, parts);
-        rd_kafka_topic_partition_list_destroy(parts);
-        while (idle < 20) {
-                rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 500);
-                rd_kafka_headers_t *h = NULL;
-                const void *v;
-                size_t l;
-
-                if (!m) {
-                        idle++;
-                        continue;
-                }
-                if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                        rd_kafka_message_destroy(m);
-                        break;
-                }
-                if (!m->err && n < max && rd_kafka_message_headers(m, &h) == 0) {
-                        memset(&out[n], 0, sizeof(out[n]));
-                        if (rd_kafka_header_get_last(h, "sink", &v, &l) == 0)
-                                out[n].sink = strndup(v, l);
-                        if (rd_kafka_header_get_last(h, "error", &v, &l) == 0)
-                                out[n].error = strndup(v, l);
-                        if (rd_kafka_header_get_last(h, "error_message", &v, &l) == 0)
-                                out[n].message = strndup(v, l);
-                        out[n].key = m->key ? strndup(m->key, m->key_len) : NULL;
-                        n++;
-                }
-                rd_kafka_message_destroy(m);
-        }
-        rd_kafka_consumer_close(c);
-        rd_kafka_destroy(c);
-        return n;
+        itu_read_topic(boot, DLQ, on_dlq, &r);
+        return r.n;
 }
 
 static void write_config(void)

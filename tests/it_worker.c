@@ -84,57 +84,28 @@ static int produce_file(rd_kafka_t *p, const char *rel)
         return n;
 }
 
+/* Keeps one message of a topic read. */
+static void on_msg(const rd_kafka_message_t *m, void *ud)
+{
+        struct msgs *out = ud;
+
+        if (out->n >= 64)
+                return;
+        out->v[out->n] = json_loadb(m->payload, m->len, 0, NULL);
+        if (!out->v[out->n])
+                out->v[out->n] = json_stringn(m->payload, m->len);
+        out->hdr_error[out->n] = itu_header(m, "error");
+        if (m->key)
+                out->key[out->n] = strndup(m->key, m->key_len);
+        out->raw[out->n] = strndup(m->payload ? m->payload : "", m->len);
+        out->n++;
+}
+
 /* Reads a whole topic (partition 0) from the beginning. */
 static void read_topic(const char *topic, struct msgs *out)
 {
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_topic_partition_list_t *parts;
-        char err[256];
-        rd_kafka_t *c;
-        int idle = 0;
-
         msgs_clear(out);
-        rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
-        rd_kafka_conf_set(conf, "group.id", "it-reader", err, sizeof(err));
-        rd_kafka_conf_set(conf, "enable.partition.eof", "true", err, sizeof(err));
-        rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof(err));
-        c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err));
-        rd_kafka_poll_set_consumer(c);
-        parts = rd_kafka_topic_partition_list_new(1);
-        rd_kafka_topic_partition_list_add(parts, topic, 0)->offset =
-            RD_KAFKA_OFFSET_BEGINNING;
-        rd_kafka_assign(c, parts);
-        rd_kafka_topic_partition_list_destroy(parts);
-        while (idle < 20) {
-                rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 500);
-                rd_kafka_headers_t *hdrs = NULL;
-                const void *hv;
-                size_t hl;
-
-                if (!m) {
-                        idle++;
-                        continue;
-                }
-                if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-                        rd_kafka_message_destroy(m);
-                        break;
-                }
-                if (!m->err && out->n < 64) {
-                        out->v[out->n] = json_loadb(m->payload, m->len, 0, NULL);
-                        if (!out->v[out->n])
-                                out->v[out->n] = json_stringn(m->payload, m->len);
-                        if (rd_kafka_message_headers(m, &hdrs) == 0 &&
-                            rd_kafka_header_get_last(hdrs, "error", &hv, &hl) == 0)
-                                out->hdr_error[out->n] = strndup(hv, hl);
-                        if (m->key)
-                                out->key[out->n] = strndup(m->key, m->key_len);
-                        out->raw[out->n] = strndup(m->payload ? m->payload : "", m->len);
-                        out->n++;
-                }
-                rd_kafka_message_destroy(m);
-        }
-        rd_kafka_consumer_close(c);
-        rd_kafka_destroy(c);
+        itu_read_topic(boot, topic, on_msg, out);
 }
 
 static pid_t start_worker(void)

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,4 +84,62 @@ int itu_put_one(struct store *s, const char *key, const char *art, int64_t ts, i
                 fprintf(stderr, "put: %s\n", err);
         free(j);
         return rc;
+}
+
+size_t itu_read_topic(const char *boot, const char *topic,
+                      void (*fn)(const rd_kafka_message_t *m, void *ud), void *ud)
+{
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_topic_partition_list_t *parts;
+        char err[256];
+        rd_kafka_t *c;
+        size_t n = 0;
+        int idle = 0;
+
+        rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
+        rd_kafka_conf_set(conf, "group.id", "it-reader", err, sizeof(err));
+        rd_kafka_conf_set(conf, "enable.partition.eof", "true", err, sizeof(err));
+        rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof(err));
+        if (!(c = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof(err)))) {
+                rd_kafka_conf_destroy(conf);
+                return 0;
+        }
+        rd_kafka_poll_set_consumer(c);
+        parts = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(parts, topic, 0)->offset =
+            RD_KAFKA_OFFSET_BEGINNING;
+        rd_kafka_assign(c, parts);
+        rd_kafka_topic_partition_list_destroy(parts);
+        while (idle < 20) {
+                rd_kafka_message_t *m = rd_kafka_consumer_poll(c, 500);
+
+                if (!m) {
+                        idle++;
+                        continue;
+                }
+                if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                        rd_kafka_message_destroy(m);
+                        break;
+                }
+                if (!m->err) {
+                        fn(m, ud);
+                        n++;
+                }
+                rd_kafka_message_destroy(m);
+        }
+        rd_kafka_consumer_close(c);
+        rd_kafka_destroy(c);
+        return n;
+}
+
+char *itu_header(const rd_kafka_message_t *m, const char *name)
+{
+        rd_kafka_headers_t *h = NULL;
+        const void *v;
+        size_t l;
+
+        if (rd_kafka_message_headers(m, &h) != 0 ||
+            rd_kafka_header_get_last(h, name, &v, &l) != 0)
+                return NULL;
+        return strndup(v, l);
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <librdkafka/rdkafka.h>
+
 #include "store.h"
 
 /* A loopback TCP port nobody listens on now (bound to 0, read, closed);
@@ -31,5 +33,14 @@ json_t *itu_lookup_key(struct store *s, const char *key, size_t max);
 
 /* Puts one record made by itu_rec_json. Returns store_put's result. */
 int itu_put_one(struct store *s, const char *key, const char *art, int64_t ts, int seq);
+
+/* Reads partition 0 of topic at boot from the beginning to its end (or
+ * 10 s of silence), without committing, calling fn for every message.
+ * Returns the number of messages read. */
+size_t itu_read_topic(const char *boot, const char *topic,
+                      void (*fn)(const rd_kafka_message_t *m, void *ud), void *ud);
+
+/* The last value of header name as a new string, or NULL. */
+char *itu_header(const rd_kafka_message_t *m, const char *name);
 
 #endif
