@@ -111,6 +111,28 @@ static void test_appositive_speaker(void)
         stmt_list_free(&sl);
 }
 
+/* A participle adjunct after a comma speaks for the main clause's
+ * subject, not for the nearest name. */
+static void test_adjunct_speaker(void)
+{
+        struct stmt_list sl;
+        size_t i;
+        int found = 0;
+
+        run("CAIRO - Egypt on Monday froze the assets of Omar Hadid, a trader from the "
+            "port, "
+            "accusing him of selling drones to Libya.",
+            &sl);
+        for (i = 0; i < sl.n; i++)
+                if (strcmp(sl.v[i].prop.frame, "transfer") == 0) {
+                        CHECK_STR(sl.v[i].speaker.id, "EG");
+                        CHECK_STR(sl.v[i].prop.agent, "name:hadid");
+                        found = 1;
+                }
+        CHECK(found);
+        stmt_list_free(&sl);
+}
+
 static void test_modality(void)
 {
         struct stmt_list sl;
@@ -483,6 +505,7 @@ int main(void)
         test_denial_verb();
         test_quote_after();
         test_appositive_speaker();
+        test_adjunct_speaker();
         test_modality();
         test_negation_scope();
         test_admission_and_falsity();

@@ -54,6 +54,10 @@ struct clause {
         size_t c0, c1;
         struct entity speaker;
         int has_speaker;
+        /* "..., accusing him of P": the person the adjunct is about,
+         * what he/him/his in P refer to rather than the speaker */
+        struct entity person;
+        int has_person;
 };
 
 static const char *const be_forms[] = {"is",    "are", "was", "were", "be",  "been",
@@ -407,6 +411,10 @@ static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl
                         return 1;
                 }
                 return 0;
+        }
+        if ((s[0] == 'h' || s[0] == 's') && cl->has_person) {
+                *out = cl->person;
+                return 1;
         }
         if (s[0] == 'h' || s[0] == 's' || strcmp(s, "official") == 0 ||
             strcmp(s, "minister") == 0 || strcmp(s, "president") == 0 ||
@@ -1052,6 +1060,36 @@ static int appositive_speaker(const struct ctx *cx, size_t lo, size_t v,
         return 0;
 }
 
+/* "X imposed sanctions on Y, accusing him of P": a present participle
+ * after a comma opens a free adjunct, whose understood subject is the
+ * subject of the main clause, not the nearest name.  The subject is the
+ * first mention of [lo, v) that is no object of a preposition and no
+ * dateline ("BRUSSELS -").  Returns 1 with *out set. */
+static int adjunct_speaker(const struct ctx *cx, size_t lo, size_t v, struct entity *out)
+{
+        const char *s = norm(cx, v);
+        size_t l = strlen(s), i;
+
+        if (v < lo + 3 || !is_punct(cx, v - 1, ',') || l < 5 || strcmp(s + l - 3, "ing"))
+                return 0;
+        for (i = lo; i + 1 < v; i++) {
+                const struct mention *m;
+
+                if (cx->ment[i] < 0)
+                        continue;
+                m = &cx->mv[cx->ment[i]];
+                i = m->t1 - 1;
+                if (m->t0 > lo && (cx->cls[m->t0 - 1] & CL_PREP))
+                        continue;
+                if (m->t1 < v && cx->tt.v[m->t1].kind == TEXT_PUNCT &&
+                    cx->tt.v[m->t1].norm[0] == '-')
+                        continue;
+                *out = m->ent;
+                return 1;
+        }
+        return 0;
+}
+
 /* "P, the city council said on Friday.": the comma before the speaker
  * phrase right before the verb at v, when what follows the verb is no
  * clause of its own (no "that", no frame predicate).  Returns its
@@ -1147,7 +1185,17 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         /* the speaker: before the verb, else right after it when the
          * content comes first ("..., said X"): "said" opening a clause
          * takes no subject after it */
-        if (appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &e) ||
+        if (adjunct_speaker(cx, q1 < v ? q1 : s0, v, &e)) {
+                struct entity pe;
+
+                if (appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &pe) ||
+                    entity_before(cx, q1 < v ? q1 : s0, v, cl, &pe, &at)) {
+                        cl->person = pe;
+                        cl->has_person = strcmp(pe.id, e.id) != 0;
+                }
+        }
+        if (adjunct_speaker(cx, q1 < v ? q1 : s0, v, &e) ||
+            appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &e) ||
             entity_before(cx, q1 < v ? q1 : s0, v, cl, &e, &at) ||
             (v > s0 && (is_punct(cx, v - 1, ',') || cx->tt.v[v - 1].kind == TEXT_QUOTE) &&
              entity_after(cx, v, s1, 0, cl, &e))) {
