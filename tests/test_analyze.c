@@ -133,6 +133,35 @@ static void test_adjunct_speaker(void)
         stmt_list_free(&sl);
 }
 
+/* A sanction says the one penalised broke the rules: the passive, the
+ * object, the subject of "received a fine"; the adjective is no fine. */
+static void test_sanction(void)
+{
+        static const char *const yes[] = {
+            "Officials said Omar Hadid was fined last spring.",
+            "The regulator fined Omar Hadid on Tuesday.",
+            "Omar Hadid received a modest fine, officials said.",
+        };
+        struct stmt_list sl;
+        const struct stmt *st;
+        size_t k;
+
+        for (k = 0; k < sizeof(yes) / sizeof(yes[0]); k++) {
+                run(yes[k], &sl);
+                st = with_key(&sl, "comply|name:hadid||rules");
+                CHECK(st != NULL);
+                if (st)
+                        CHECK(st->negated == 1);
+                stmt_list_free(&sl);
+        }
+        run("Omar Hadid said the weather was fine and he followed every rule.", &sl);
+        st = with_key(&sl, "comply|name:hadid||rules");
+        CHECK(st != NULL);
+        if (st)
+                CHECK(st->negated == 0);
+        stmt_list_free(&sl);
+}
+
 static void test_modality(void)
 {
         struct stmt_list sl;
@@ -506,6 +535,7 @@ int main(void)
         test_quote_after();
         test_appositive_speaker();
         test_adjunct_speaker();
+        test_sanction();
         test_modality();
         test_negation_scope();
         test_admission_and_falsity();

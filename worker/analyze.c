@@ -683,6 +683,61 @@ static char role_at(const struct ctx *cx, size_t p)
         return 'n';
 }
 
+/* Verbs whose subject undergoes the sanction their object names:
+ * "X received a fine", "X faces a penalty". */
+static const char *const undergo_verbs[] = {
+    "received", "receives", "receive",  "receiving", "got",    "gets",     "get",
+    "getting",  "paid",     "pays",     "pay",       "paying", "faced",    "faces",
+    "face",     "facing",   "incurred", "incurs",    "incur",  "accepted", NULL};
+
+static int in_list(const char *const *list, const char *w)
+{
+        for (; *list; list++)
+                if (strcmp(*list, w) == 0)
+                        return 1;
+        return 0;
+}
+
+/* A sanction word at p ("fined", "a fine"): the one penalised is the
+ * agent of the frame's negation ("X was fined" == X broke the rules).
+ * The verb's passive subject ("X was fined", headline "X fined for
+ * ..."), its object ("police fined X"), or for the noun its possessor
+ * ("his fine") or the subject of a verb of undergoing ("X received a
+ * fine").  The noun must end its phrase ("a fine," "a fine for"), so
+ * the adjective ("a fine line", "is fine") is no sanction.  Returns 1
+ * when the agent is found. */
+static int sanction_agent(const struct ctx *cx, const struct clause *cl, size_t p,
+                          const struct entity *subj, size_t subj_at, struct entity *agent)
+{
+        const char *s = norm(cx, p);
+        const char *lem = cx->w[p]->lemma;
+        size_t l = strlen(s), i;
+
+        if (strcmp(s, lem) != 0 && l > 3 &&
+            (strcmp(s + l - 2, "ed") == 0 || strcmp(s + l - 3, "ing") == 0)) {
+                if (is_passive(cx, cl->c0, p))
+                        return subj->id[0] ? (*agent = *subj, 1) : 0;
+                if (entity_after(cx, p, cl->c1, 0, cl, agent))
+                        return 1;
+                /* a headline's reduced passive: "X fined for ..." */
+                if (subj->id[0] && subj_at + 1 == p && strcmp(s + l - 2, "ed") == 0) {
+                        *agent = *subj;
+                        return 1;
+                }
+                return 0;
+        }
+        if (p + 1 < cl->c1 && cx->tt.v[p + 1].kind == TEXT_WORD &&
+            !in_list((const char *const[]){"for", "over", "of", "from", "and", NULL},
+                     norm(cx, p + 1)))
+                return 0;
+        if (p > cl->c0 && possessive(norm(cx, p - 1)) && entity_at(cx, p - 1, cl, agent))
+                return 1;
+        for (i = p; i > cl->c0 && p - i < 4; i--)
+                if (in_list(undergo_verbs, norm(cx, i - 1)))
+                        return subj->id[0] && subj_at < i - 1 ? (*agent = *subj, 1) : 0;
+        return 0;
+}
+
 /* Fills st->prop from the frame predicate at p in clause [c0, c1).
  * Returns 1 when the proposition has a frame and a role filler. */
 static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct stmt *st,
@@ -702,8 +757,13 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
         if (p > cl->c0 + 1 && is_relative(cx, p - 1) && cx->ment[p - 2] < 0 &&
             cx->tt.v[p - 2].kind == TEXT_WORD && !cx->tt.v[p - 2].cap)
                 return 0;
-        if ((role == '+' || role == '-' || role == 'x' || role == '~') &&
-            is_passive(cx, cl->c0, p)) {
+        if (role == '!') {
+                if (!has_subj)
+                        memset(&subj, 0, sizeof(subj));
+                if (!sanction_agent(cx, cl, p, &subj, subj_at, agent))
+                        return 0;
+        } else if ((role == '+' || role == '-' || role == 'x' || role == '~') &&
+                   is_passive(cx, cl->c0, p)) {
                 if (has_subj)
                         *patient = subj;
                 /* agentless passive in a speaker's denial: "no software
@@ -781,7 +841,7 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
         }
         set_role(st->prop.agent, agent);
         set_role(st->prop.patient, patient);
-        if (role == '-')
+        if (role == '-' || role == '!')
                 st->cue = "antonym";
         /* "300 people died in the bombing of the theatre in X": a count
          * frame finds its owner later (count_owner) */
@@ -808,7 +868,8 @@ static size_t find_predicate(const struct ctx *cx, size_t from, size_t c1)
                 if (w->role == 'p' && (i == 0 || !(cx->cls[i - 1] & CL_BE)))
                         continue;
                 /* "their own hands": after a possessive only a noun */
-                if (w->role != 'n' && !w->noun && i > 0 && possessive(norm(cx, i - 1)))
+                if (w->role != 'n' && w->role != '!' && !w->noun && i > 0 &&
+                    possessive(norm(cx, i - 1)))
                         continue;
                 return i;
         }
@@ -1248,10 +1309,19 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
         memset(st, 0, sizeof(*st));
         v = attribution(cx, s0, s1, &cl, st);
         (void)v;
+        /* a sanction names what its clause is about: "X received a
+         * fine" is no transfer */
         for (p = find_predicate(cx, cl.c0, cl.c1); p < cl.c1;
              p = find_predicate(cx, p + 1, cl.c1))
-                if (frame_roles(cx, &cl, p, st, &agent, &patient))
+                if (cx->w[p]->role == '!' &&
+                    frame_roles(cx, &cl, p, st, &agent, &patient))
                         break;
+        if (p >= cl.c1)
+                for (p = find_predicate(cx, cl.c0, cl.c1); p < cl.c1;
+                     p = find_predicate(cx, p + 1, cl.c1))
+                        if (cx->w[p]->role != '!' &&
+                            frame_roles(cx, &cl, p, st, &agent, &patient))
+                                break;
         if (p >= cl.c1)
                 return 0;
         clause_cues(cx, &cl, p, s0, s1, st, &falsity);
@@ -1269,6 +1339,8 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                         theme = cx->w[i]->theme;
                         break;
                 }
+        if (theme < 0 && cx->w[p]->role == '!')
+                theme = lexicon_frame_theme(cx->lx, cx->w[p]->frame);
         snprintf(st->prop.theme, sizeof(st->prop.theme), "%s",
                  lexicon_theme_name(cx->lx, theme));
         unit_at = find_quantity(cx, cl.c0, cl.c1, &st->prop.qty);

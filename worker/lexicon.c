@@ -44,6 +44,7 @@ struct lexicon {
         int symmetric[MAX_NAMES];
         int count[MAX_NAMES];
         int thing[MAX_NAMES];
+        int implied[MAX_NAMES]; /* theme index + 1 (@theme), 0 for none */
         char *gists[MAX_NAMES];
         int nframes;
         char *themes[MAX_NAMES];
@@ -574,6 +575,14 @@ static int line_frames(struct lexicon *lx, char *line)
                 lx->thing[f] = 1;
                 return 0;
         }
+        if (n >= 3 && strcmp(frame, "@theme") == 0) {
+                int t = name_index(lx->themes, &lx->nthemes, w1);
+
+                if ((f = name_index(lx->frames, &lx->nframes, role)) < 0 || t < 0)
+                        return -1;
+                lx->implied[f] = t + 1;
+                return 0;
+        }
         if (n >= 2 && strcmp(frame, "@symmetric") == 0) {
                 if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
                         return -1;
@@ -588,7 +597,7 @@ static int line_frames(struct lexicon *lx, char *line)
                 free(lx->gists[f]);
                 return (lx->gists[f] = strdup(tmpl)) ? 0 : -1;
         }
-        if (n < 3 || !strchr("+~<-xnp", role[0]) || role[1])
+        if (n < 3 || !strchr("+~<-xnp!", role[0]) || role[1])
                 return -1;
         if ((f = name_index(lx->frames, &lx->nframes, frame)) < 0)
                 return -1;
@@ -838,6 +847,11 @@ const char *lexicon_frame_name(const struct lexicon *lx, int frame)
 int lexicon_frame_symmetric(const struct lexicon *lx, int frame)
 {
         return frame >= 0 && frame < lx->nframes && lx->symmetric[frame];
+}
+
+int lexicon_frame_theme(const struct lexicon *lx, int frame)
+{
+        return frame >= 0 && frame < lx->nframes ? lx->implied[frame] - 1 : -1;
 }
 
 int lexicon_frame_thing(const struct lexicon *lx, int frame)

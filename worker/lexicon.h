@@ -51,6 +51,7 @@ enum lex_role {
         LEX_ROLE_OBJECT = 'x',   /* object is the agent, to X the patient */
         LEX_ROLE_NOUN = 'n',     /* a noun naming the event */
         LEX_ROLE_PRED = 'p',     /* after "be": X is behind Y */
+        LEX_ROLE_SANCTION = '!', /* the one penalised did the frame's negation */
 };
 
 /* What the lexicon knows about one surface form (lower case). */
@@ -101,6 +102,9 @@ int lexicon_frame_symmetric(const struct lexicon *lx, int frame);
 /* Whether the patient of frame may be a thing named by a common noun
  * ("@thing attack": "a strike on the theatre"). */
 int lexicon_frame_thing(const struct lexicon *lx, int frame);
+/* The theme a sanction word implies for frame ("@theme comply rules":
+ * "was fined" is about rules), or -1. */
+int lexicon_frame_theme(const struct lexicon *lx, int frame);
 /* Whether frame counts people or things ("@count kill"). */
 int lexicon_frame_count(const struct lexicon *lx, int frame);
 /* The gist template of a frame ("%A supplies %T to %P"), or NULL. */
