@@ -137,5 +137,20 @@ head -n 1 "$tmp/longname.jsonl" >"$tmp/longname1.json"
 expect 0 "" -- "$bin" analyze "$tmp/longname1.json"
 [ -s "$tmp/out" ] && ok || bad "long multibyte source name: analyze printed no statement"
 
+# regression: two sentences of one article deny the same claim, the weaker
+# (a quote) first: one alert, the stronger; dropping the weaker one used to
+# free it while it was still being compared (use after free)
+cat >"$tmp/dedup.jsonl" <<'J'
+{"id": "dd-1", "source": "Desk", "published_at": "2024-03-04T09:00:00Z", "title": "", "body": "South Korea's defence ministry said on Monday that North Korea has shipped thousands of containers of artillery shells to Russia."}
+{"id": "dd-2", "source": "Desk", "published_at": "2024-03-06T14:30:00Z", "title": "", "body": "\"We have never sent arms or ammunition to Russia,\" a spokesperson for the DPRK foreign ministry told the state news agency KCNA. North Korea denied on Wednesday that it had supplied weapons to Russia."}
+J
+expect 0 "" -- "$bin" replay --input "$tmp/dedup.jsonl" --quiet
+python3 - "$tmp/out" <<'PY' && ok || bad "one alert per article and claim, the strongest"
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert [(a["kind"], a["article"]["id"], a["against"]["article"]["id"]) for a in alerts] == [("denial", "dd-2", "dd-1")], alerts
+assert alerts[0]["statement"]["stance"] == "deny", alerts[0]["statement"]
+PY
+
 echo "cli_main: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -327,7 +327,13 @@ static const char *against_id(const struct alert *a)
 static void dedup_alerts(struct alert_list *al, size_t from, const char **keyof)
 {
         size_t i, j, out = from;
+        char *drop = calloc(al->n - from + 1, 1);
 
+        /* Decide every drop first, then compact: compacting while still
+         * comparing read alerts already freed (a weaker alert before a
+         * stronger one; regression test in tests/cli_main.sh). */
+        if (!drop)
+                return;
         for (i = from; i < al->n; i++) {
                 int keep = 1;
 
@@ -342,13 +348,17 @@ static void dedup_alerts(struct alert_list *al, size_t from, const char **keyof)
                             (b->confidence == a->confidence && j < i))
                                 keep = 0;
                 }
-                if (!keep) {
+                drop[i - from] = !keep;
+        }
+        for (i = from; i < al->n; i++) {
+                if (drop[i - from]) {
                         json_decref(al->v[i].doc);
                         continue;
                 }
                 keyof[out - from] = keyof[i - from];
                 al->v[out++] = al->v[i];
         }
+        free(drop);
         al->n = out;
 }
 
