@@ -189,9 +189,13 @@ static void summarize(char *buf, size_t size, enum alert_kind kind, const char *
                          who(st), who(&against->st), date[0] ? date : "an earlier date",
                          gist);
         } else {
-                snprintf(buf, size, "%s contradicts the denial by %s on %s that %s",
-                         who(st), who(&against->st), date[0] ? date : "an earlier date",
-                         gist);
+                /* against a denial, or against a party's own account of
+                 * its conduct ("we followed the rules") */
+                snprintf(buf, size, "%s contradicts the %s by %s on %s that %s", who(st),
+                         against->st.stance == STANCE_DENY || against->st.negated
+                             ? "denial"
+                             : "statement",
+                         who(&against->st), date[0] ? date : "an earlier date", gist);
         }
 }
 

@@ -248,6 +248,18 @@ static int match_contradiction(const struct match_conf *mc, const struct article
                         return emit(mc, art, st, seq, c, ALERT_CONTRADICTION, sub,
                                     confidence(st, c, 0.9), now_ms, out);
                 }
+                /* a party vouched for its own conduct ("we followed the
+                 * rules"); a report of fact now says it did the opposite
+                 * ("X was fined"): the facts contradict the party */
+                if (sn && !says_not(&c->st) && !same_speaker(st, &c->st) &&
+                    st->stance == STANCE_ASSERT && st->modality == MOD_FACT && st->cue &&
+                    strcmp(st->cue, "antonym") == 0 &&
+                    c->st.modality == MOD_FACT && c->st.speaker.id[0] &&
+                    strcmp(c->st.speaker.id, c->st.prop.agent) == 0 &&
+                    strcmp(st->prop.agent, c->st.prop.agent) == 0)
+                        return emit(mc, art, st, seq, c, ALERT_CONTRADICTION,
+                                    "antonym",
+                                    confidence(st, c, 0.8), now_ms, out);
                 if (sn && !says_not(&c->st) && same_speaker(st, &c->st) &&
                     c->st.modality == MOD_FACT)
                         return emit(mc, art, st, seq, c, ALERT_CONTRADICTION,
