@@ -253,12 +253,11 @@ static int match_contradiction(const struct match_conf *mc, const struct article
                  * ("X was fined"): the facts contradict the party */
                 if (sn && !says_not(&c->st) && !same_speaker(st, &c->st) &&
                     st->stance == STANCE_ASSERT && st->modality == MOD_FACT && st->cue &&
-                    strcmp(st->cue, "antonym") == 0 &&
-                    c->st.modality == MOD_FACT && c->st.speaker.id[0] &&
+                    strcmp(st->cue, "antonym") == 0 && c->st.modality == MOD_FACT &&
+                    c->st.speaker.id[0] &&
                     strcmp(c->st.speaker.id, c->st.prop.agent) == 0 &&
                     strcmp(st->prop.agent, c->st.prop.agent) == 0)
-                        return emit(mc, art, st, seq, c, ALERT_CONTRADICTION,
-                                    "antonym",
+                        return emit(mc, art, st, seq, c, ALERT_CONTRADICTION, "antonym",
                                     confidence(st, c, 0.8), now_ms, out);
                 if (sn && !says_not(&c->st) && same_speaker(st, &c->st) &&
                     c->st.modality == MOD_FACT)
