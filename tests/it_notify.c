@@ -366,9 +366,9 @@ static void test_kill_mid_delivery(rd_kafka_t *p)
 
 int main(void)
 {
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_mock_cluster_t *mc;
-        rd_kafka_t *mrk, *p;
+        rd_kafka_conf_t *conf;
+        struct itu_mock mock;
+        rd_kafka_t *p;
         char err[256];
 
         bin = getenv("CW_BIN");
@@ -387,11 +387,13 @@ int main(void)
         if (!hr)
                 return check_done("it_notify");
         write_config();
-        mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-        mc = rd_kafka_mock_cluster_new(mrk, 1);
-        snprintf(boot, sizeof(boot), "%s", rd_kafka_mock_cluster_bootstraps(mc));
-        rd_kafka_mock_topic_create(mc, ALERTS, 1, 1);
-        rd_kafka_mock_topic_create(mc, DLQ, 1, 1);
+        {
+                const char *const topics[] = {ALERTS, DLQ, NULL};
+
+                if (itu_mock_start(&mock, topics, 1) == -1)
+                        return 1;
+        }
+        snprintf(boot, sizeof(boot), "%s", mock.boot);
         conf = rd_kafka_conf_new();
         rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
         p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
@@ -400,8 +402,7 @@ int main(void)
         test_kill_mid_delivery(p);
 
         rd_kafka_destroy(p);
-        rd_kafka_mock_cluster_destroy(mc);
-        rd_kafka_destroy(mrk);
+        itu_mock_stop(&mock);
         httprecv_stop(hr);
         if (check_fail) {
                 char cmd[300];

@@ -283,9 +283,9 @@ static void test_sigterm_commits(rd_kafka_t *p)
 
 int main(void)
 {
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_mock_cluster_t *mc;
-        rd_kafka_t *mrk, *p;
+        rd_kafka_conf_t *conf;
+        struct itu_mock mock;
+        rd_kafka_t *p;
         char err[256];
 
         if (!(bin = getenv("CW_BIN"))) {
@@ -298,11 +298,13 @@ int main(void)
         snprintf(admin, sizeof(admin), "127.0.0.1:%d", itu_free_port());
         snprintf(logpath, sizeof(logpath), "it_ops.%ld.log", (long)getpid());
         redis_start();
-        mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-        mc = rd_kafka_mock_cluster_new(mrk, 1);
-        snprintf(boot, sizeof(boot), "%s", rd_kafka_mock_cluster_bootstraps(mc));
-        rd_kafka_mock_topic_create(mc, TOPIC, 1, 1);
-        rd_kafka_mock_topic_create(mc, ALERTS, 1, 1);
+        {
+                const char *const topics[] = {TOPIC, ALERTS, NULL};
+
+                if (itu_mock_start(&mock, topics, 1) == -1)
+                        return 1;
+        }
+        snprintf(boot, sizeof(boot), "%s", mock.boot);
         conf = rd_kafka_conf_new();
         rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
         p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
@@ -311,8 +313,7 @@ int main(void)
         test_sigterm_commits(p);
 
         rd_kafka_destroy(p);
-        rd_kafka_mock_cluster_destroy(mc);
-        rd_kafka_destroy(mrk);
+        itu_mock_stop(&mock);
         redis_stop();
         curl_global_cleanup();
         if (check_fail) {

@@ -18,6 +18,7 @@
 
 #include "article.h"
 #include "check.h"
+#include "itutil.h"
 
 #define TOPIC "news.articles"
 
@@ -198,12 +199,11 @@ static long long count_keys(redisContext *rc, const char *pattern)
 
 int main(void)
 {
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
         rd_kafka_topic_partition_list_t *l;
-        char err[256], out[64], rep[64], pairs[1024];
-        rd_kafka_mock_cluster_t *mc;
+        char out[64], rep[64], pairs[1024];
+        struct itu_mock mock;
         redisContext *rc;
-        rd_kafka_t *mrk, *gc;
+        rd_kafka_t *gc;
         redisReply *r;
         int64_t before;
 
@@ -216,10 +216,13 @@ int main(void)
         }
         snprintf(out, sizeof(out), "it_replay.%ld.out", (long)getpid());
         snprintf(rep, sizeof(rep), "it_replay.%ld.rep", (long)getpid());
-        mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-        mc = rd_kafka_mock_cluster_new(mrk, 1);
-        snprintf(boot, sizeof(boot), "%s", rd_kafka_mock_cluster_bootstraps(mc));
-        rd_kafka_mock_topic_create(mc, TOPIC, 3, 1);
+        {
+                const char *const topics[] = {TOPIC, NULL};
+
+                if (itu_mock_start(&mock, topics, 3) == -1)
+                        return 1;
+        }
+        snprintf(boot, sizeof(boot), "%s", mock.boot);
         produce_all();
 
         /* production state to leave alone */
@@ -297,8 +300,7 @@ int main(void)
 
         redisFree(rc);
         rd_kafka_destroy(gc);
-        rd_kafka_mock_cluster_destroy(mc);
-        rd_kafka_destroy(mrk);
+        itu_mock_stop(&mock);
         unlink(out);
         unlink(rep);
         return check_done("it_replay");

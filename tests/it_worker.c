@@ -283,9 +283,9 @@ static void test_bad_messages(rd_kafka_t *p)
 
 int main(void)
 {
-        rd_kafka_conf_t *conf = rd_kafka_conf_new();
-        rd_kafka_mock_cluster_t *mc;
-        rd_kafka_t *mrk, *p;
+        rd_kafka_conf_t *conf;
+        struct itu_mock mock;
+        rd_kafka_t *p;
         char err[256];
 
         bin = getenv("CW_BIN");
@@ -297,12 +297,13 @@ int main(void)
         }
         snprintf(ns, sizeof(ns), "it-worker-%ld:", (long)getpid());
         snprintf(logpath, sizeof(logpath), "it_worker.%ld.log", (long)getpid());
-        mrk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
-        mc = rd_kafka_mock_cluster_new(mrk, 1);
-        snprintf(boot, sizeof(boot), "%s", rd_kafka_mock_cluster_bootstraps(mc));
-        rd_kafka_mock_topic_create(mc, ARTICLES, 1, 1);
-        rd_kafka_mock_topic_create(mc, ALERTS, 1, 1);
-        rd_kafka_mock_topic_create(mc, DLQ, 1, 1);
+        {
+                const char *const topics[] = {ARTICLES, ALERTS, DLQ, NULL};
+
+                if (itu_mock_start(&mock, topics, 1) == -1)
+                        return 1;
+        }
+        snprintf(boot, sizeof(boot), "%s", mock.boot);
 
         conf = rd_kafka_conf_new();
         rd_kafka_conf_set(conf, "bootstrap.servers", boot, err, sizeof(err));
@@ -313,8 +314,7 @@ int main(void)
         test_bad_messages(p);
 
         rd_kafka_destroy(p);
-        rd_kafka_mock_cluster_destroy(mc);
-        rd_kafka_destroy(mrk);
+        itu_mock_stop(&mock);
         if (check_fail) {
                 char cmd[300];
 

@@ -143,3 +143,34 @@ char *itu_header(const rd_kafka_message_t *m, const char *name)
                 return NULL;
         return strndup(v, l);
 }
+
+int itu_mock_start(struct itu_mock *m, const char *const *topics, int partitions)
+{
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        char err[256];
+
+        memset(m, 0, sizeof(*m));
+        if (!(m->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err)))) {
+                fprintf(stderr, "mock cluster host: %s\n", err);
+                rd_kafka_conf_destroy(conf);
+                return -1;
+        }
+        if (!(m->mc = rd_kafka_mock_cluster_new(m->rk, 1))) {
+                fprintf(stderr, "mock cluster: could not start\n");
+                itu_mock_stop(m);
+                return -1;
+        }
+        snprintf(m->boot, sizeof(m->boot), "%s", rd_kafka_mock_cluster_bootstraps(m->mc));
+        for (; topics && *topics; topics++)
+                rd_kafka_mock_topic_create(m->mc, *topics, partitions, 1);
+        return 0;
+}
+
+void itu_mock_stop(struct itu_mock *m)
+{
+        if (m->mc)
+                rd_kafka_mock_cluster_destroy(m->mc);
+        if (m->rk)
+                rd_kafka_destroy(m->rk);
+        memset(m, 0, sizeof(*m));
+}

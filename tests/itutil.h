@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 
 #include "store.h"
 
@@ -42,5 +43,20 @@ size_t itu_read_topic(const char *boot, const char *topic,
 
 /* The last value of header name as a new string, or NULL. */
 char *itu_header(const rd_kafka_message_t *m, const char *name);
+
+/* A Kafka-protocol cluster for a test: librdkafka's mock cluster, run in
+ * this process and reached over TCP at boot (one broker). */
+struct itu_mock {
+        rd_kafka_t *rk;
+        rd_kafka_mock_cluster_t *mc;
+        char boot[256];
+};
+
+/* Starts the cluster with topics (NULL-terminated), each with partitions
+ * partitions. Returns 0, or -1 with a message on stderr. */
+int itu_mock_start(struct itu_mock *m, const char *const *topics, int partitions);
+
+/* Stops it; accepts a zeroed struct. */
+void itu_mock_stop(struct itu_mock *m);
 
 #endif

@@ -343,7 +343,8 @@ static int rs_read(struct redis_store *r, redisReply ***out)
         return 0;
 }
 
-/* Checks the handshake's replies: AUTH, SELECT, PING. */
+/* Checks the replies of a plain pipeline (the handshake's AUTH, SELECT,
+ * PING; writes with no_multi); names the first failed command. */
 static int rs_check_each(struct redis_store *r, redisReply **rep, char *errstr,
                          size_t errstr_size)
 {
@@ -469,22 +470,6 @@ static int rs_call(struct redis_store *r, const char *what, build_fn build, void
         return -1;
 }
 
-/* Checks the replies of a plain pipeline; names the first failed command. */
-static int rs_check_plain(struct redis_store *r, redisReply **rep, char *errstr,
-                          size_t errstr_size)
-{
-        size_t i;
-
-        for (i = 0; i < r->n_pending; i++) {
-                if (rep[i]->type == REDIS_REPLY_ERROR) {
-                        set_err(errstr, errstr_size, "redis %s: %s: %s", r->where,
-                                r->names[i], rep[i]->str);
-                        return -1;
-                }
-        }
-        return 0;
-}
-
 /* Checks MULTI ... EXEC replies (or, with no_multi, the plain pipeline's);
  * names the first failed command. */
 static int rs_check_tx(struct redis_store *r, redisReply **rep, char *errstr,
@@ -494,7 +479,7 @@ static int rs_check_tx(struct redis_store *r, redisReply **rep, char *errstr,
         const redisReply *exec;
 
         if (r->no_multi)
-                return rs_check_plain(r, rep, errstr, errstr_size);
+                return rs_check_each(r, rep, errstr, errstr_size);
         exec = rep[n - 1];
 
         for (i = 0; i + 1 < n; i++) {
