@@ -1,6 +1,8 @@
 /* fuzz_article.c - libFuzzer target for article_parse: any bytes must give
  * either a well-formed article or a reason code and message, never a crash
- * or a leak.  Also exercises the time parser and the reference builder. */
+ * or a leak.  The JSON scanner must give exactly what the jansson path
+ * gives wherever it does not decline.  Also exercises the time parser and
+ * the reference builder. */
 #include "article.h"
 
 #include <stdint.h>
@@ -41,6 +43,51 @@ static void check_article(const struct article *art)
         json_decref(ref);
 }
 
+static int same_str(const char *a, const char *b)
+{
+        return a && b && strcmp(a, b) == 0;
+}
+
+/* Aborts unless the scanner (when it did not decline) and the default path
+ * both give the jansson path's answer for data. */
+static void check_paths(const uint8_t *data, size_t size,
+                        const struct article_limits *lim)
+{
+        static const enum article_json_path paths[] = {ARTICLE_JSON_SCANNER,
+                                                       ARTICLE_JSON_AUTO};
+        struct article *ref = NULL, *art;
+        enum article_err ref_err = ARTICLE_OK, err;
+        char ref_str[256], errstr[256];
+        int ref_rc, rc;
+        size_t i;
+
+        ref_rc = article_parse_with(ARTICLE_JSON_JANSSON, (const char *)data, size,
+                                    1663815600000, lim, &ref, &ref_err, ref_str,
+                                    sizeof(ref_str));
+        for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+                art = NULL;
+                err = ARTICLE_OK;
+                rc = article_parse_with(paths[i], (const char *)data, size, 1663815600000,
+                                        lim, &art, &err, errstr, sizeof(errstr));
+                if (rc == 1 && paths[i] == ARTICLE_JSON_SCANNER && !art)
+                        continue;
+                if (rc != ref_rc || err != ref_err || strcmp(errstr, ref_str) != 0)
+                        abort();
+                if (rc == 0 &&
+                    (!same_str(art->id, ref->id) || !same_str(art->source, ref->source) ||
+                     !same_str(art->url, ref->url) ||
+                     !same_str(art->published_at, ref->published_at) ||
+                     !same_str(art->title, ref->title) ||
+                     !same_str(art->body, ref->body) || !same_str(art->lang, ref->lang) ||
+                     art->published_ms != ref->published_ms ||
+                     art->text_len != ref->text_len || art->body_off != ref->body_off ||
+                     memcmp(art->text, ref->text, ref->text_len + 1) != 0))
+                        abort();
+                article_free(art);
+        }
+        article_free(ref);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         struct article_limits lim = {.max_bytes = 64 * 1024};
@@ -61,6 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            strlen(article_err_name(err)))) {
                 abort();
         }
+
+        check_paths(data, size, &lim);
 
         /* The same bytes as a time string: parse, format, parse again. */
         s = malloc(size + 1);

@@ -550,19 +550,36 @@ static const char *id_problem(const char *id, size_t len)
         return NULL;
 }
 
+/* No usable id: the field is absent or null. Returns -1. */
+static int id_missing(enum article_err *errp, char *errstr, size_t errstr_size)
+{
+        set_err(errp, ARTICLE_ERR_NO_ID, errstr, errstr_size, "article has no \"id\"");
+        return -1;
+}
+
+/* Trims the id as read (NUL-free, owned) and checks it is usable; frees
+ * it and sets *id NULL when it is not. */
+static int id_check(char **id, enum article_err *errp, char *errstr, size_t errstr_size)
+{
+        const char *problem = id_problem(*id, trim(*id));
+
+        if (!problem)
+                return 0;
+        set_err(errp, ARTICLE_ERR_NO_ID, errstr, errstr_size, "\"id\" is %s", problem);
+        free(*id);
+        *id = NULL;
+        return -1;
+}
+
 /* Reads "id": a string or an integer, NULs dropped, trimmed, checked. */
 static int get_id(const json_t *obj, char **out, enum article_err *errp, char *errstr,
                   size_t errstr_size)
 {
         const json_t *v = json_object_get(obj, "id");
-        const char *problem;
 
         *out = NULL;
-        if (!v || json_is_null(v)) {
-                set_err(errp, ARTICLE_ERR_NO_ID, errstr, errstr_size,
-                        "article has no \"id\"");
-                return -1;
-        }
+        if (!v || json_is_null(v))
+                return id_missing(errp, errstr, errstr_size);
         if (json_is_integer(v)) {
                 if (asprintf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0)
                         *out = NULL;
@@ -575,13 +592,7 @@ static int get_id(const json_t *obj, char **out, enum article_err *errp, char *e
         }
         if (!*out)
                 return -1;
-        problem = id_problem(*out, trim(*out));
-        if (!problem)
-                return 0;
-        set_err(errp, ARTICLE_ERR_NO_ID, errstr, errstr_size, "\"id\" is %s", problem);
-        free(*out);
-        *out = NULL;
-        return -1;
+        return id_check(out, errp, errstr, errstr_size);
 }
 
 /* Trims published_at and parses it. */
@@ -597,6 +608,19 @@ static int check_time(struct article *art, enum article_err *errp, char *errstr,
         return -1;
 }
 
+/* The checks after the fields are read: some text, a valid time. */
+static int article_check(struct article *art, enum article_err *errp, char *errstr,
+                         size_t errstr_size)
+{
+        if (!(art->title && has_content(art->title, strlen(art->title))) &&
+            !(art->body && has_content(art->body, strlen(art->body)))) {
+                set_err(errp, ARTICLE_ERR_NO_TEXT, errstr, errstr_size,
+                        "article has neither \"body\" nor \"title\"");
+                return -1;
+        }
+        return check_time(art, errp, errstr, errstr_size);
+}
+
 /* Fills art from a parsed JSON object. */
 static int article_from_json(struct article *art, const json_t *obj,
                              enum article_err *errp, char *errstr, size_t errstr_size)
@@ -610,13 +634,7 @@ static int article_from_json(struct article *art, const json_t *obj,
             get_string(obj, "body", &art->body, errp, errstr, errstr_size) ||
             get_string(obj, "lang", &art->lang, errp, errstr, errstr_size))
                 return -1;
-        if (!(art->title && has_content(art->title, strlen(art->title))) &&
-            !(art->body && has_content(art->body, strlen(art->body)))) {
-                set_err(errp, ARTICLE_ERR_NO_TEXT, errstr, errstr_size,
-                        "article has neither \"body\" nor \"title\"");
-                return -1;
-        }
-        return check_time(art, errp, errstr, errstr_size);
+        return article_check(art, errp, errstr, errstr_size);
 }
 
 /* Skips an optional UTF-8 byte order mark and whitespace. */
@@ -654,6 +672,486 @@ static int parse_json(struct article *art, const char *fixed, size_t len,
         rc = article_from_json(art, root, errp, errstr, errstr_size);
         json_decref(root);
         return rc;
+}
+
+/* ---- the JSON scanner ------------------------------------------------ */
+
+/* Most inputs are well-formed articles, and building a jansson tree for
+ * them (a hashtable, an allocation per value, a stream read per byte) was
+ * a third of a replay.  The scanner below reads such an input in one pass
+ * without a tree: it validates the whole document strictly (RFC 8259)
+ * and copies out only the seven fields.  Wherever its answer could differ
+ * from the jansson path's it declines, and the caller parses with jansson,
+ * so results and error messages are exactly the jansson path's:
+ *   - bytes that utf8_repair or json_fix_surrogates would change (invalid
+ *     UTF-8, a lone surrogate escape), anything that is not valid JSON;
+ *   - a known field of a type other than the one wanted (wrong_type);
+ *   - numbers jansson might refuse as too big (over 18 integer digits, an
+ *     exponent over 250) and nesting deeper than SCAN_DEPTH_MAX;
+ *   - NUL in an object key.
+ * A repeated key counts as its last value, as in jansson. */
+
+#define SCAN_DEPTH_MAX 32
+
+enum {
+        F_ID,
+        F_SOURCE,
+        F_URL,
+        F_PUBLISHED_AT,
+        F_TITLE,
+        F_BODY,
+        F_LANG,
+        F_COUNT,
+};
+
+static const char *const field_names[F_COUNT] = {
+    [F_ID] = "id",       [F_SOURCE] = "source",
+    [F_URL] = "url",     [F_PUBLISHED_AT] = "published_at",
+    [F_TITLE] = "title", [F_BODY] = "body",
+    [F_LANG] = "lang",
+};
+
+struct scan {
+        const unsigned char *p, *end;
+        char *field[F_COUNT]; /* NUL-free copies; NULL when absent or null */
+};
+
+/* A string as validated: its bytes between the quotes. */
+struct scan_str {
+        const unsigned char *s;
+        size_t len;
+        int esc; /* holds escapes */
+        int nul; /* holds "\u0000" */
+};
+
+static void scan_free(struct scan *sc)
+{
+        int i;
+
+        for (i = 0; i < F_COUNT; i++)
+                free(sc->field[i]);
+}
+
+static void scan_ws(struct scan *sc)
+{
+        while (sc->p < sc->end &&
+               (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
+                sc->p++;
+}
+
+/* The next byte, or -1 at the end. */
+static int scan_peek(const struct scan *sc)
+{
+        return sc->p < sc->end ? *sc->p : -1;
+}
+
+/* Whether the 8 bytes at p are all printable ASCII other than '"' and
+ * '\\' (bit tricks: a byte below 0x20, a zero byte after the XOR, or
+ * the high bit set each leave a 0x80 bit). */
+static int plain8(const unsigned char *p)
+{
+        const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        uint64_t x, q, b;
+
+        memcpy(&x, p, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        return ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) &
+                highs) == 0;
+}
+
+static int hexval(int c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        c |= 0x20;
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        return -1;
+}
+
+/* Four hex digits at p (known to be in bounds) or -1. */
+static long hex4_at(const unsigned char *p)
+{
+        int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]), d = hexval(p[3]);
+
+        if ((a | b | c | d) < 0)
+                return -1;
+        return (long)a << 12 | b << 8 | c << 4 | d;
+}
+
+/* Validates the escape at sc->p ('\\' first) and moves past it. A
+ * surrogate escape must be the first half of a proper pair. */
+static int scan_escape(struct scan *sc, struct scan_str *str)
+{
+        const unsigned char *p = sc->p;
+        long v, w;
+
+        str->esc = 1;
+        if (sc->end - p < 2)
+                return -1;
+        if (p[1] && strchr("\"\\/bfnrt", p[1])) {
+                sc->p += 2;
+                return 0;
+        }
+        if (p[1] != 'u' || sc->end - p < 6 || (v = hex4_at(p + 2)) < 0)
+                return -1;
+        if (v == 0)
+                str->nul = 1;
+        if (v < 0xd800 || v > 0xdfff) {
+                sc->p += 6;
+                return 0;
+        }
+        if (v > 0xdbff || sc->end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+            (w = hex4_at(p + 8)) < 0xdc00 || w > 0xdfff)
+                return -1; /* a lone surrogate: json_fix_surrogates' business */
+        sc->p += 12;
+        return 0;
+}
+
+/* Validates the string at sc->p ('"' first) and moves past it. */
+static int scan_string(struct scan *sc, struct scan_str *str)
+{
+        size_t n, bad;
+
+        memset(str, 0, sizeof(*str));
+        str->s = ++sc->p;
+        for (;;) {
+                while (sc->end - sc->p >= 8 && plain8(sc->p))
+                        sc->p += 8;
+                while (sc->p < sc->end && *sc->p >= 0x20 && *sc->p < 0x80 &&
+                       *sc->p != '"' && *sc->p != '\\')
+                        sc->p++;
+                if (sc->p >= sc->end || *sc->p < 0x20)
+                        return -1;
+                if (*sc->p == '"')
+                        break;
+                if (*sc->p == '\\') {
+                        if (scan_escape(sc, str))
+                                return -1;
+                        continue;
+                }
+                n = utf8_seq(sc->p, (size_t)(sc->end - sc->p), &bad);
+                if (n == 0)
+                        return -1;
+                sc->p += n;
+        }
+        str->len = (size_t)(sc->p - str->s);
+        sc->p++;
+        return 0;
+}
+
+static size_t utf8_put(char *o, unsigned long c)
+{
+        if (c < 0x80) {
+                o[0] = (char)c;
+                return 1;
+        }
+        if (c < 0x800) {
+                o[0] = (char)(0xc0 | c >> 6);
+                o[1] = (char)(0x80 | (c & 0x3f));
+                return 2;
+        }
+        if (c < 0x10000) {
+                o[0] = (char)(0xe0 | c >> 12);
+                o[1] = (char)(0x80 | (c >> 6 & 0x3f));
+                o[2] = (char)(0x80 | (c & 0x3f));
+                return 3;
+        }
+        o[0] = (char)(0xf0 | c >> 18);
+        o[1] = (char)(0x80 | (c >> 12 & 0x3f));
+        o[2] = (char)(0x80 | (c >> 6 & 0x3f));
+        o[3] = (char)(0x80 | (c & 0x3f));
+        return 4;
+}
+
+/* Decodes one validated escape at s into o; advances *sp. Returns the
+ * bytes written (0 for "\u0000", which is dropped). */
+static size_t unescape(const unsigned char **sp, char *o)
+{
+        static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+        const unsigned char *s = *sp;
+        unsigned long c;
+
+        if (s[1] != 'u') {
+                *sp = s + 2;
+                *o = to[strchr(from, s[1]) - from];
+                return 1;
+        }
+        c = (unsigned long)hex4_at(s + 2);
+        *sp = s + 6;
+        if (c >= 0xd800 && c <= 0xdbff) {
+                c = 0x10000 + ((c - 0xd800) << 10) +
+                    ((unsigned long)hex4_at(s + 8) - 0xdc00);
+                *sp = s + 12;
+        }
+        return c ? utf8_put(o, c) : 0;
+}
+
+/* A new NUL-terminated copy of a validated string, escapes decoded and
+ * NULs dropped (as dup_nonul does for jansson's strings). */
+static char *scan_copy(const struct scan_str *str)
+{
+        const unsigned char *s = str->s, *end = str->s + str->len, *bs;
+        char *out = malloc(str->len + 1), *o = out;
+
+        if (!out)
+                return NULL;
+        if (!str->esc) {
+                memcpy(out, s, str->len);
+                out[str->len] = '\0';
+                return out;
+        }
+        while (s < end) {
+                bs = memchr(s, '\\', (size_t)(end - s));
+                if (!bs)
+                        bs = end;
+                memcpy(o, s, (size_t)(bs - s));
+                o += bs - s;
+                s = bs;
+                if (s < end)
+                        o += unescape(&s, o);
+        }
+        *o = '\0';
+        return out;
+}
+
+/* Which known field a key names, or -1. */
+static int scan_field_of(const struct scan_str *key)
+{
+        char buf[16];
+        const char *name = (const char *)key->s;
+        size_t len = key->len;
+        int i;
+
+        if (key->esc) {
+                /* "\u0069d" is "id" too; longer keys cannot be a field */
+                char *dec;
+
+                if (key->len >= 6 * sizeof(buf))
+                        return -1;
+                if (!(dec = scan_copy(key)))
+                        return -1;
+                len = strlen(dec);
+                if (len < sizeof(buf))
+                        memcpy(buf, dec, len + 1);
+                free(dec);
+                if (len >= sizeof(buf))
+                        return -1;
+                name = buf;
+        }
+        for (i = 0; i < F_COUNT; i++)
+                if (strlen(field_names[i]) == len &&
+                    memcmp(field_names[i], name, len) == 0)
+                        return i;
+        return -1;
+}
+
+/* Validates the number at sc->p. Sets *is_int and, for an integer, *iv;
+ * declines numbers jansson could find too big. */
+static int scan_number(struct scan *sc, int *is_int, long long *iv)
+{
+        const unsigned char *p = sc->p, *end = sc->end, *digits;
+        long long v = 0;
+        int neg = 0, nd = 0, nexp = 0, ev = 0;
+
+        *is_int = 1;
+        if (p < end && *p == '-') {
+                neg = 1;
+                p++;
+        }
+        digits = p;
+        if (p < end && *p == '0') {
+                p++;
+        } else {
+                while (p < end && *p >= '0' && *p <= '9')
+                        p++;
+        }
+        nd = (int)(p - digits);
+        if (nd == 0 || nd > 18)
+                return -1;
+        for (; digits < p; digits++)
+                v = v * 10 + (*digits - '0');
+        if (p < end && *p == '.') {
+                *is_int = 0;
+                digits = ++p;
+                while (p < end && *p >= '0' && *p <= '9')
+                        p++;
+                if (p == digits || p - digits > 24)
+                        return -1;
+        }
+        if (p < end && (*p == 'e' || *p == 'E')) {
+                *is_int = 0;
+                p++;
+                if (p < end && (*p == '+' || *p == '-'))
+                        p++;
+                for (; p < end && *p >= '0' && *p <= '9'; p++, nexp++)
+                        ev = nexp < 4 ? ev * 10 + (*p - '0') : ev;
+                if (nexp == 0 || nexp > 3 || ev > 250)
+                        return -1;
+        }
+        *iv = neg ? -v : v;
+        sc->p = p;
+        return 0;
+}
+
+/* Validates the literal word at sc->p. */
+static int scan_literal(struct scan *sc, const char *word)
+{
+        size_t n = strlen(word);
+
+        if ((size_t)(sc->end - sc->p) < n || memcmp(sc->p, word, n) != 0)
+                return -1;
+        sc->p += n;
+        return 0;
+}
+
+static int scan_value(struct scan *sc, int depth);
+
+/* Validates the array at sc->p ('[' first). */
+static int scan_array(struct scan *sc, int depth)
+{
+        sc->p++;
+        scan_ws(sc);
+        if (scan_peek(sc) == ']') {
+                sc->p++;
+                return 0;
+        }
+        for (;;) {
+                if (scan_value(sc, depth))
+                        return -1;
+                scan_ws(sc);
+                if (scan_peek(sc) == ']') {
+                        sc->p++;
+                        return 0;
+                }
+                if (scan_peek(sc) != ',')
+                        return -1;
+                sc->p++;
+        }
+}
+
+/* Reads the value of a known field of the top-level object. */
+static int scan_field(struct scan *sc, int f)
+{
+        struct scan_str str;
+        long long iv;
+        int is_int;
+        char *v = NULL, num[32];
+
+        if (scan_peek(sc) == '"') {
+                if (scan_string(sc, &str) || !(v = scan_copy(&str)))
+                        return -1;
+        } else if (scan_peek(sc) == 'n') {
+                if (scan_literal(sc, "null"))
+                        return -1;
+        } else if (f == F_ID && (scan_peek(sc) == '-' ||
+                                 (scan_peek(sc) >= '0' && scan_peek(sc) <= '9'))) {
+                if (scan_number(sc, &is_int, &iv) || !is_int)
+                        return -1;
+                snprintf(num, sizeof(num), "%lld", iv);
+                if (!(v = strdup(num)))
+                        return -1;
+        } else {
+                return -1; /* wrong_type, told by the jansson path */
+        }
+        free(sc->field[f]);
+        sc->field[f] = v;
+        return 0;
+}
+
+/* Validates the object at sc->p ('{' first); at depth 0 keeps the
+ * known fields. */
+static int scan_object(struct scan *sc, int depth)
+{
+        struct scan_str key;
+        int f;
+
+        sc->p++;
+        scan_ws(sc);
+        if (scan_peek(sc) == '}') {
+                sc->p++;
+                return 0;
+        }
+        for (;;) {
+                if (scan_peek(sc) != '"' || scan_string(sc, &key) || key.nul)
+                        return -1;
+                f = depth == 0 ? scan_field_of(&key) : -1;
+                scan_ws(sc);
+                if (scan_peek(sc) != ':')
+                        return -1;
+                sc->p++;
+                scan_ws(sc);
+                if (f >= 0 ? scan_field(sc, f) : scan_value(sc, depth + 1))
+                        return -1;
+                scan_ws(sc);
+                if (scan_peek(sc) == '}') {
+                        sc->p++;
+                        return 0;
+                }
+                if (scan_peek(sc) != ',')
+                        return -1;
+                sc->p++;
+                scan_ws(sc);
+        }
+}
+
+/* Validates any value at sc->p (whitespace skipped already). */
+static int scan_value(struct scan *sc, int depth)
+{
+        struct scan_str str;
+        long long iv;
+        int is_int;
+
+        scan_ws(sc);
+        if (depth > SCAN_DEPTH_MAX)
+                return -1;
+        switch (scan_peek(sc)) {
+        case '{':
+                return scan_object(sc, depth);
+        case '[':
+                return scan_array(sc, depth + 1);
+        case '"':
+                return scan_string(sc, &str);
+        case 't':
+                return scan_literal(sc, "true");
+        case 'f':
+                return scan_literal(sc, "false");
+        case 'n':
+                return scan_literal(sc, "null");
+        default:
+                return scan_number(sc, &is_int, &iv);
+        }
+}
+
+/* Parses the JSON form with the scanner; buf[0..len) starts with '{'.
+ * Returns 1 when the scanner declines (see above): nothing is set then. */
+static int scan_json(struct article *art, const char *buf, size_t len,
+                     enum article_err *errp, char *errstr, size_t errstr_size)
+{
+        struct scan sc = {.p = (const unsigned char *)buf,
+                          .end = (const unsigned char *)buf + len};
+        int rc;
+
+        if (scan_object(&sc, 0) == -1)
+                goto decline;
+        scan_ws(&sc);
+        if (sc.p != sc.end)
+                goto decline;
+        art->source = sc.field[F_SOURCE];
+        art->url = sc.field[F_URL];
+        art->published_at = sc.field[F_PUBLISHED_AT];
+        art->title = sc.field[F_TITLE];
+        art->body = sc.field[F_BODY];
+        art->lang = sc.field[F_LANG];
+        art->id = sc.field[F_ID];
+        if (!art->id)
+                return id_missing(errp, errstr, errstr_size);
+        rc = id_check(&art->id, errp, errstr, errstr_size);
+        return rc ? rc : article_check(art, errp, errstr, errstr_size);
+decline:
+        scan_free(&sc);
+        return 1;
 }
 
 /* Matches "[date ]YYYY-MM-DD (Source) --" at the start of s (NUL-
@@ -799,13 +1297,20 @@ static int reject_other(const char *buf, size_t len, enum article_err *errp, cha
         return -1;
 }
 
-/* Parses buf[0..len) in whichever form it is. */
+/* Parses buf[0..len) in whichever form it is; returns 1 when the path is
+ * ARTICLE_JSON_SCANNER and the scanner declined. */
 static int parse_any(struct article *art, const char *buf, size_t len,
-                     enum article_err *errp, char *errstr, size_t errstr_size)
+                     enum article_json_path path, enum article_err *errp, char *errstr,
+                     size_t errstr_size)
 {
         size_t lead = skip_lead(buf, len);
         int rc;
 
+        if (buf[lead] == '{' && path != ARTICLE_JSON_JANSSON) {
+                rc = scan_json(art, buf + lead, len - lead, errp, errstr, errstr_size);
+                if (rc != 1 || path == ARTICLE_JSON_SCANNER)
+                        return rc;
+        }
         if (buf[lead] == '{' || buf[lead] == '[')
                 return parse_json_bytes(art, buf + lead, len - lead, errp, errstr,
                                         errstr_size);
@@ -815,13 +1320,15 @@ static int parse_any(struct article *art, const char *buf, size_t len,
         return reject_other(buf + lead, len - lead, errp, errstr, errstr_size);
 }
 
-int article_parse(const char *buf, size_t len, int64_t fallback_ms,
-                  const struct article_limits *lim, struct article **artp,
-                  enum article_err *err, char *errstr, size_t errstr_size)
+int article_parse_with(enum article_json_path path, const char *buf, size_t len,
+                       int64_t fallback_ms, const struct article_limits *lim,
+                       struct article **artp, enum article_err *err, char *errstr,
+                       size_t errstr_size)
 {
         size_t max = lim && lim->max_bytes ? lim->max_bytes : ARTICLE_MAX_BYTES_DEFAULT;
         enum article_err code = ARTICLE_OK;
         struct article *art = NULL;
+        int rc;
 
         *artp = NULL;
         if (errstr && errstr_size)
@@ -838,9 +1345,14 @@ int article_parse(const char *buf, size_t len, int64_t fallback_ms,
                         len ? "blank" : "empty");
                 goto fail;
         }
-        art = calloc(1, sizeof(*art));
-        if (!art || parse_any(art, buf, len, &code, errstr, errstr_size) ||
-            article_fallback_time(art, fallback_ms) || article_finish(art))
+        if (!(art = calloc(1, sizeof(*art))))
+                goto fail;
+        rc = parse_any(art, buf, len, path, &code, errstr, errstr_size);
+        if (rc == 1) {
+                free(art);
+                return 1;
+        }
+        if (rc || article_fallback_time(art, fallback_ms) || article_finish(art))
                 goto fail;
         if (err)
                 *err = ARTICLE_OK;
@@ -853,6 +1365,14 @@ fail:
                 *err = code;
         article_free(art);
         return -1;
+}
+
+int article_parse(const char *buf, size_t len, int64_t fallback_ms,
+                  const struct article_limits *lim, struct article **artp,
+                  enum article_err *err, char *errstr, size_t errstr_size)
+{
+        return article_parse_with(ARTICLE_JSON_AUTO, buf, len, fallback_ms, lim, artp,
+                                  err, errstr, errstr_size);
 }
 
 json_t *article_ref_json(const struct article *art)

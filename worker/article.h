@@ -56,6 +56,24 @@ int article_parse(const char *buf, size_t len, int64_t fallback_ms,
                   const struct article_limits *lim, struct article **artp,
                   enum article_err *err, char *errstr, size_t errstr_size);
 
+/* Which reader article_parse_with uses for the JSON form.  The scanner
+ * reads an article in one pass without building a jansson tree; where
+ * its answer could differ from jansson's (invalid JSON, a field of the
+ * wrong type, ...) it declines. */
+enum article_json_path {
+        ARTICLE_JSON_AUTO = 0, /* the scanner, jansson where it declines */
+        ARTICLE_JSON_SCANNER,  /* the scanner only (tests, the fuzzer) */
+        ARTICLE_JSON_JANSSON,  /* jansson only: the reference */
+};
+
+/* article_parse through the given JSON reader.  With ARTICLE_JSON_SCANNER
+ * returns 1, with nothing set, when the scanner declined a JSON object;
+ * otherwise the result is what article_parse gives for the input. */
+int article_parse_with(enum article_json_path path, const char *buf, size_t len,
+                       int64_t fallback_ms, const struct article_limits *lim,
+                       struct article **artp, enum article_err *err, char *errstr,
+                       size_t errstr_size);
+
 void article_free(struct article *art);
 
 /* The reason code of an error, e.g. "missing_id". */

@@ -12,7 +12,10 @@
 #include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,37 +116,88 @@ static char *slurp(FILE *fp, size_t *lenp)
         return buf;
 }
 
+/* The bytes of an input: mapped when it is a regular file (no copy, and
+ * no growing buffer), else read whole. */
+struct input {
+        const char *data;
+        size_t len;
+        int mapped;
+};
+
+static int input_open(struct input *in, FILE *fp)
+{
+        struct stat sb;
+        void *p;
+        int fd = fileno(fp);
+
+        if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+            (uintmax_t)sb.st_size <= SIZE_MAX && ftello(fp) == 0) {
+                p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+                         fd, 0);
+                if (p != MAP_FAILED) {
+                        in->data = p;
+                        in->len = (size_t)sb.st_size;
+                        in->mapped = 1;
+                        return 0;
+                }
+        }
+        in->data = slurp(fp, &in->len);
+        return in->data ? 0 : -1;
+}
+
+static void input_close(struct input *in)
+{
+        if (in->mapped)
+                munmap((void *)in->data, in->len);
+        else
+                free((char *)in->data);
+}
+
+/* The length of the run of bytes of set at p, before end. */
+static size_t span_of(const char *p, const char *end, const char *set)
+{
+        const char *s = p;
+
+        while (s < end && *s && strchr(set, *s))
+                s++;
+        return (size_t)(s - p);
+}
+
 /* JSON lines, one article each; or, when the input does not start with
  * '{', the whole input is one (dateline text) article. */
 static int collect_file(struct collect *co, FILE *fp, char *errstr, size_t errstr_size)
 {
-        size_t len, lineno = 0;
-        char *data = slurp(fp, &len), *p, *end, where[48];
+        struct input in = {0};
+        const char *data, *p, *end, *stop;
+        size_t lineno = 0;
+        char where[48];
         int rc = 0;
 
-        if (!data) {
+        if (input_open(&in, fp) == -1) {
                 snprintf(errstr, errstr_size, "out of memory reading input");
                 return -1;
         }
-        p = data + strspn(data, " \t\r\n");
-        if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+        data = in.data;
+        stop = data + in.len;
+        p = data + span_of(data, stop, " \t\r\n");
+        if (stop - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
                 p += 3;
-        if (*p != '{') {
-                rc = collect_one(co, data, len, 0, "input");
-                free(data);
+        if (p >= stop || *p != '{') {
+                rc = collect_one(co, data, in.len, 0, "input");
+                input_close(&in);
                 return rc;
         }
-        for (p = data; rc == 0 && p < data + len; p = end + 1) {
-                end = memchr(p, '\n', (size_t)(data + len - p));
+        for (p = data; rc == 0 && p < stop; p = end + 1) {
+                end = memchr(p, '\n', (size_t)(stop - p));
                 if (!end)
-                        end = data + len;
+                        end = stop;
                 lineno++;
-                if (strspn(p, " \t\r") >= (size_t)(end - p))
+                if (span_of(p, end, " \t\r") >= (size_t)(end - p))
                         continue; /* blank line */
                 snprintf(where, sizeof(where), "line %zu", lineno);
                 rc = collect_one(co, p, (size_t)(end - p), 0, where);
         }
-        free(data);
+        input_close(&in);
         if (rc == -1)
                 snprintf(errstr, errstr_size, "out of memory reading input");
         return rc;
