@@ -32,6 +32,7 @@ struct ctx {
         const struct article *art;
         struct text_toks tt;
         const struct lex_word **w; /* per token */
+        uint32_t *fl;              /* per token: w's flags (LX_*), 0 for none */
         uint32_t *cls;             /* per token: closed-class bits (CL_*) */
         int *ment;                 /* per token: mention index or -1 */
         struct mention *mv;
@@ -148,7 +149,7 @@ static int is_punct(const struct ctx *cx, size_t i, char c)
 
 static int has_flag(const struct ctx *cx, size_t i, unsigned f)
 {
-        return cx->w[i] && (cx->w[i]->flags & f);
+        return (cx->fl[i] & f) != 0;
 }
 
 /* Copies the original text of tokens [t0, t1) into buf. */
@@ -191,8 +192,8 @@ static struct mention *mention_push(struct ctx *cx, size_t t0, size_t t1)
 }
 
 /* Longest gazetteer alias starting at token i (< end); 0 when none. */
-static size_t match_alias(const struct ctx *cx, size_t i, size_t end,
-                          const struct lex_entity **entp)
+static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
+                              const struct lex_entity **entp)
 {
         const struct lex_word *w = cx->w[i];
         char phrase[256];
@@ -227,6 +228,16 @@ static size_t match_alias(const struct ctx *cx, size_t i, size_t end,
         return best;
 }
 
+/* match_alias_ent, with the common case (no alias starts with the word)
+ * decided inline. */
+static inline size_t match_alias(const struct ctx *cx, size_t i, size_t end,
+                                 const struct lex_entity **entp)
+{
+        if (!(cx->fl[i] & LX_ENT))
+                return 0;
+        return match_alias_ent(cx, i, end, entp);
+}
+
 static int is_name_word(const struct ctx *cx, size_t i)
 {
         const struct text_tok *t = &cx->tt.v[i];
@@ -248,8 +259,7 @@ static int appositive_gap(const struct ctx *cx, size_t a, size_t b)
                 if (t->kind == TEXT_PUNCT && t->norm[0] == ',')
                         continue;
                 if (t->kind != TEXT_WORD || cx->ment[i] >= 0 ||
-                    (cx->w[i] && (cx->w[i]->flags & (LX_VERB | LX_NEG))) ||
-                    (cx->cls[i] & CL_FUNC))
+                    (cx->fl[i] & (LX_VERB | LX_NEG)) || (cx->cls[i] & CL_FUNC))
                         return 0;
         }
         return 1;
@@ -322,8 +332,7 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                         continue;
                 }
                 if (is_name_word(cx, i) &&
-                    !(cx->w[i] &&
-                      (cx->w[i]->flags & (LX_REPORT | LX_DENY | LX_ADMIT | LX_NEG)))) {
+                    !(cx->fl[i] & (LX_REPORT | LX_DENY | LX_ADMIT | LX_NEG))) {
                         size_t j = i, last;
 
                         while (j < s1 && j - i < MAX_MENTION_TOKS &&
@@ -487,7 +496,7 @@ static int entity_after(const struct ctx *cx, size_t p, size_t hi, uint32_t prep
                 /* an entity inside a relative clause ("software that was
                  * hidden from US regulators") is not the verb's */
                 if (is_punct(cx, i, ';') || is_punct(cx, i, '.') ||
-                    (cx->w[i] && (cx->w[i]->flags & (LX_REPORT | LX_DENY)) && !preps) ||
+                    ((cx->fl[i] & (LX_REPORT | LX_DENY)) && !preps) ||
                     (i > p + 1 && is_relative(cx, i)))
                         break;
                 if (preps && (cx->cls[i] & preps)) {
@@ -961,8 +970,7 @@ static size_t find_quantity(const struct ctx *cx, size_t c0, size_t c1,
                                         q->approx = QTY_ABOUT;
                                 return k;
                         }
-                        if (cx->tt.v[k].kind != TEXT_WORD ||
-                            (cx->w[k] && (cx->w[k]->flags & LX_VERB)))
+                        if (cx->tt.v[k].kind != TEXT_WORD || (cx->fl[k] & LX_VERB))
                                 break;
                 }
         }
@@ -1893,6 +1901,16 @@ static void cls_build(void)
         cls_add(relatives, CL_REL);
 }
 
+/* Whether NUL-terminated a equals b: inline, for the short words here. */
+static int word_eq(const char *a, const char *b)
+{
+        while (*a && *a == *b) {
+                a++;
+                b++;
+        }
+        return *a == *b;
+}
+
 static uint32_t cls_of(const char *w, uint32_t h)
 {
         uint32_t i = h & (CLS_SIZE - 1);
@@ -1900,7 +1918,7 @@ static uint32_t cls_of(const char *w, uint32_t h)
         if (!(cls_filter[CLS_FBIT(h) / 64] & (1ull << (CLS_FBIT(h) % 64))))
                 return 0;
         while (cls_table[i].word) {
-                if (cls_table[i].hash == h && strcmp(cls_table[i].word, w) == 0)
+                if (cls_table[i].hash == h && word_eq(cls_table[i].word, w))
                         return cls_table[i].bits;
                 i = (i + 1) & (CLS_SIZE - 1);
         }
@@ -1912,7 +1930,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
 {
         struct ctx cx;
         struct text_sent *sv = NULL;
-        size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i;
+        size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i, n1;
         long ns;
         int rc = -1, headline_only =
                          (!art->body || !art->body[0]) && art->text_len <= HEADLINE_MAX;
@@ -1924,30 +1942,50 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                 return 0;
         if (text_tokenize(art->text, art->text_len, max_sents * 80, &cx.tt) < 0)
                 goto out;
-        cx.w = calloc(cx.tt.n + 1, sizeof(*cx.w));
-        cx.ment = malloc((cx.tt.n + 1) * sizeof(*cx.ment));
-        cx.cls = malloc((cx.tt.n + 1) * sizeof(*cx.cls));
-        if (!cx.w || !cx.ment || !cx.cls)
+        /* the per-token arrays, in one allocation: w, then fl, cls and
+         * ment (4-byte elements), each with one spare entry at the end */
+        n1 = cx.tt.n + 1;
+        if (!(cx.w = malloc(n1 * (sizeof(*cx.w) + sizeof(*cx.fl) + sizeof(*cx.cls) +
+                                  sizeof(*cx.ment)))))
                 goto out;
+        cx.fl = (uint32_t *)(cx.w + n1);
+        cx.cls = cx.fl + n1;
+        cx.ment = (int *)(cx.cls + n1);
         pthread_once(&cls_once, cls_build);
-        for (i = 0; i < cx.tt.n; i++) {
-                cx.w[i] = lexicon_word_hashed(lx, cx.tt.v[i].norm, cx.tt.v[i].hash);
-                cx.cls[i] = cls_of(cx.tt.v[i].norm, cx.tt.v[i].hash);
+        for (i = 0; i < n1; i++) {
+                const struct text_tok *t = &cx.tt.v[i];
+                const struct lex_word *w =
+                    i < cx.tt.n ? lexicon_word_hashed(lx, t->norm, t->hash) : NULL;
+
+                cx.w[i] = w;
+                cx.fl[i] = w ? w->flags : 0;
+                cx.cls[i] = i < cx.tt.n ? cls_of(t->norm, t->hash) : 0;
                 cx.ment[i] = -1;
         }
         if ((ns = text_sentences(&cx.tt, lexicon_is_abbrev, lx, max_sents, &sv)) < 0)
                 goto out;
         for (i = 0; i < (size_t)ns; i++) {
-                size_t s0 = sv[i].tok0, s1 = s0 + sv[i].ntok;
+                size_t s0 = sv[i].tok0, s1 = s0 + sv[i].ntok, k, nm0 = cx.nm;
+                uint32_t sfl = 0;
                 struct stmt st;
 
+                for (k = s0; k < s1; k++)
+                        sfl |= cx.fl[k];
                 if (find_mentions(&cx, s0, s1) < 0)
                         goto out;
-                if (sentence_stmt(&cx, s0, s1, &st) &&
+                /* Without a frame predicate sentence_stmt makes no
+                 * statement, and its only other effect, remembering the
+                 * speaker, needs an attribution verb: skip sentences
+                 * that have neither.  Likewise the notes below only act
+                 * on mentions and frame words of the sentence. */
+                if ((sfl & (LX_FRAME | LX_REPORT | LX_DENY | LX_ADMIT)) &&
+                    sentence_stmt(&cx, s0, s1, &st) &&
                     add_stmt(&cx, lim, s0, s1, &st, out) < 0)
                         goto out;
-                note_entities(&cx, s0, s1);
-                note_things(&cx, s0, s1);
+                if (cx.nm > nm0)
+                        note_entities(&cx, s0, s1);
+                if (sfl & LX_FRAME)
+                        note_things(&cx, s0, s1);
         }
         if (headline_only && claim_stmts(&cx, lim, sv, (size_t)ns, out) < 0)
                 goto out;
@@ -1955,8 +1993,6 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
 out:
         free(sv);
         free(cx.w);
-        free(cx.ment);
-        free(cx.cls);
         free(cx.mv);
         text_toks_free(&cx.tt);
         return rc;

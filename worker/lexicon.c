@@ -21,12 +21,25 @@
 #define WORDNET_CNTLIST  "/usr/share/wordnet/cntlist.rev"
 #define MAX_NAMES        64
 
-/* An open-addressing string hash table; values are indexes. */
+/* An open-addressing string hash table; values are indexes.  Each slot
+ * holds the key's hash and length next to its value, so a probe reads
+ * one 16-byte slot and compares key bytes (in one pool) only when hash
+ * and length agree. */
+struct strmap_slot {
+        uint32_t hash;
+        uint32_t len;
+        uint32_t koff; /* key offset in pool + 1; 0: the slot is free */
+        int val;
+};
+
 struct strmap {
-        char **keys;
-        int *vals;
-        uint32_t *hashes;
-        size_t cap, n;
+        struct strmap_slot *slots;
+        char *pool; /* the keys, NUL-terminated, one after another */
+        size_t cap, n, pool_len, pool_cap;
+        /* One bit per hash value modulo 16 * cap, set for every key: most
+         * words of a text are in no table, and a miss here costs one
+         * read of a small, cache-resident bitmap instead of a probe. */
+        uint64_t *filter;
 };
 
 struct lexicon {
@@ -57,15 +70,51 @@ struct lexicon {
         size_t nstr, capstr;
 };
 
+/* The first slot to probe for hash h: the hash's high bits after a
+ * multiplicative mix (cap is a power of two). */
+static size_t strmap_home(uint32_t h, size_t cap)
+{
+        return (size_t)((h * 0x9e3779b1u) ^ (h >> 15)) & (cap - 1);
+}
+
+/* Whether NUL-terminated a equals b: inline, for the short keys here. */
+static int key_eq(const char *a, const char *b)
+{
+        while (*a && *a == *b) {
+                a++;
+                b++;
+        }
+        return *a == *b;
+}
+
+/* The filter bit of hash h (16 * cap bits). */
+static size_t strmap_fbit(uint32_t h, size_t cap)
+{
+        return (size_t)((h ^ (h >> 13)) * 0x85ebca6bu) & (cap * 16 - 1);
+}
+
+static void strmap_fset(struct strmap *m, uint32_t h)
+{
+        size_t b = strmap_fbit(h, m->cap);
+
+        m->filter[b / 64] |= 1ull << (b % 64);
+}
+
 static int strmap_find_h(const struct strmap *m, const char *key, uint32_t h)
 {
-        size_t i;
+        size_t i, mask = m->cap - 1, b;
 
         if (!m->cap)
                 return -1;
-        for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
-                if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0)
-                        return m->vals[i];
+        b = strmap_fbit(h, m->cap);
+        if (!(m->filter[b / 64] & (1ull << (b % 64))))
+                return -1;
+        for (i = strmap_home(h, m->cap); m->slots[i].koff; i = (i + 1) & mask) {
+                const struct strmap_slot *sl = &m->slots[i];
+
+                if (sl->hash == h && key_eq(m->pool + sl->koff - 1, key))
+                        return sl->val;
+        }
         return -1;
 }
 
@@ -77,66 +126,88 @@ static int strmap_find(const struct strmap *m, const char *key)
 static int strmap_grow(struct strmap *m)
 {
         size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
-        char **keys = calloc(cap, sizeof(*keys));
-        int *vals = calloc(cap, sizeof(*vals));
-        uint32_t *hashes = calloc(cap, sizeof(*hashes));
+        struct strmap_slot *slots = calloc(cap, sizeof(*slots));
+        uint64_t *filter = calloc(cap * 16 / 64, sizeof(*filter));
 
-        if (!keys || !vals || !hashes) {
-                free(keys);
-                free(vals);
-                free(hashes);
+        if (!slots || !filter) {
+                free(slots);
+                free(filter);
                 return -1;
         }
         for (i = 0; i < m->cap; i++) {
-                if (!m->keys[i])
+                if (!m->slots[i].koff)
                         continue;
-                for (j = m->hashes[i] & (cap - 1); keys[j]; j = (j + 1) & (cap - 1))
+                for (j = strmap_home(m->slots[i].hash, cap); slots[j].koff;
+                     j = (j + 1) & (cap - 1))
                         ;
-                keys[j] = m->keys[i];
-                vals[j] = m->vals[i];
-                hashes[j] = m->hashes[i];
+                slots[j] = m->slots[i];
         }
-        free(m->keys);
-        free(m->vals);
-        free(m->hashes);
-        m->keys = keys;
-        m->vals = vals;
-        m->hashes = hashes;
+        free(m->slots);
+        free(m->filter);
+        m->slots = slots;
+        m->filter = filter;
         m->cap = cap;
+        for (i = 0; i < cap; i++)
+                if (slots[i].koff)
+                        strmap_fset(m, slots[i].hash);
         return 0;
+}
+
+/* Copies key (len bytes and a NUL) into the pool; returns its offset + 1,
+ * or 0 when out of memory. */
+static uint32_t strmap_pool_add(struct strmap *m, const char *key, size_t len)
+{
+        size_t off = m->pool_len;
+
+        if (off + len + 1 > m->pool_cap) {
+                size_t cap = m->pool_cap ? m->pool_cap * 2 : 16384;
+                char *p;
+
+                while (cap < off + len + 1)
+                        cap *= 2;
+                if (cap >= UINT32_MAX || !(p = realloc(m->pool, cap)))
+                        return 0;
+                m->pool = p;
+                m->pool_cap = cap;
+        }
+        memcpy(m->pool + off, key, len + 1);
+        m->pool_len += len + 1;
+        return (uint32_t)off + 1;
 }
 
 /* Inserts or replaces key -> val (key copied). Returns 0 or -1. */
 static int strmap_put(struct strmap *m, const char *key, int val)
 {
-        uint32_t h = text_hash(key);
-        size_t i;
+        uint32_t h = text_hash(key), koff;
+        size_t i, len = strlen(key);
 
-        if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
+        if (len >= UINT32_MAX || ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0))
                 return -1;
-        for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-                if (m->hashes[i] == h && strcmp(m->keys[i], key) == 0) {
-                        m->vals[i] = val;
+        for (i = strmap_home(h, m->cap); m->slots[i].koff; i = (i + 1) & (m->cap - 1)) {
+                struct strmap_slot *sl = &m->slots[i];
+
+                if (sl->hash == h && sl->len == len &&
+                    memcmp(m->pool + sl->koff - 1, key, len) == 0) {
+                        sl->val = val;
                         return 0;
                 }
         }
-        if (!(m->keys[i] = strdup(key)))
+        if (!(koff = strmap_pool_add(m, key, len)))
                 return -1;
-        m->vals[i] = val;
-        m->hashes[i] = h;
+        m->slots[i].hash = h;
+        m->slots[i].len = (uint32_t)len;
+        m->slots[i].koff = koff;
+        m->slots[i].val = val;
         m->n++;
+        strmap_fset(m, h);
         return 0;
 }
 
 static void strmap_free(struct strmap *m)
 {
-        size_t i;
-
-        for (i = 0; i < m->cap; i++)
-                free(m->keys[i]);
-        free(m->keys);
-        free(m->vals);
-        free(m->hashes);
+        free(m->slots);
+        free(m->filter);
+        free(m->pool);
 }
 
 /* Grows a vector v of n elements of size sz to hold one more. */

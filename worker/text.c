@@ -45,10 +45,13 @@ enum cclass { C_SPACE, C_NL, C_ALPHA, C_DIGIT, C_APOS, C_DQUOTE, C_DASH, C_PUNCT
 static unsigned char ascii_class[128];
 static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
 
+static void word_tables_build(void);
+
 static void ascii_build(void)
 {
         int c;
 
+        word_tables_build();
         for (c = 0; c < 128; c++) {
                 enum cclass cc = C_PUNCT;
 
@@ -134,19 +137,52 @@ static enum cclass classify(uint32_t cp, char *ascii)
         return C_ALPHA; /* accented and non-Latin letters */
 }
 
+/* ASCII tests that do not go through the C library's locale tables.  The
+ * program runs in the C locale, where isalpha() and friends mean exactly
+ * these ranges (and bytes >= 0x80 are in no class). */
+static int a_upper(unsigned c)
+{
+        return c - 'A' < 26u;
+}
+
+static int a_alpha(unsigned c)
+{
+        return (c | 0x20u) - 'a' < 26u;
+}
+
+static int a_digit(unsigned c)
+{
+        return c - '0' < 10u;
+}
+
+static unsigned a_lower(unsigned c)
+{
+        return a_upper(c) ? c | 0x20u : c;
+}
+
+/* Makes room for at least want more tokens. Returns 0 or -1. */
+static int toks_reserve(struct text_toks *tt, size_t want)
+{
+        size_t cap = tt->cap ? tt->cap : 256;
+        struct text_tok *v;
+
+        if (tt->cap - tt->n >= want)
+                return 0;
+        while (cap - tt->n < want)
+                cap *= 2;
+        if (!(v = realloc(tt->v, cap * sizeof(*v))))
+                return -1;
+        tt->v = v;
+        tt->cap = cap;
+        return 0;
+}
+
 static struct text_tok *tok_push(struct text_toks *tt)
 {
         struct text_tok *t;
 
-        if (tt->n == tt->cap) {
-                size_t cap = tt->cap ? tt->cap * 2 : 256;
-                struct text_tok *v = realloc(tt->v, cap * sizeof(*v));
-
-                if (!v)
-                        return NULL;
-                tt->v = v;
-                tt->cap = cap;
-        }
+        if (tt->n == tt->cap && toks_reserve(tt, 1) < 0)
+                return NULL;
         t = &tt->v[tt->n++];
         t->num = 0;
         t->kind = 0;
@@ -179,58 +215,78 @@ void text_toks_free(struct text_toks *tt)
         tt->n = tt->cap = 0;
 }
 
-/* Appends c (lower-cased) to the token's normalised form. */
-static void norm_add(struct text_tok *t, size_t *nn, char c)
+/* Appends c (lower-cased) to the token's normalised form, updating its
+ * hash *h. */
+static void norm_add(struct text_tok *t, size_t *nn, uint32_t *h, char c)
 {
-        if (*nn + 1 < TEXT_NORM_MAX)
-                t->norm[(*nn)++] = (char)tolower((unsigned char)c);
+        if (*nn + 1 < TEXT_NORM_MAX) {
+                unsigned char l = (unsigned char)a_lower((unsigned char)c);
+
+                t->norm[(*nn)++] = (char)l;
+                *h = (*h ^ l) * HASH_PRIME;
+        }
 }
 
 /* Appends the raw bytes of a non-ASCII letter to the normalised form. */
-static void norm_add_raw(struct text_tok *t, size_t *nn, const unsigned char *p, size_t k)
+static void norm_add_raw(struct text_tok *t, size_t *nn, uint32_t *h,
+                         const unsigned char *p, size_t k)
 {
         if (*nn + k < TEXT_NORM_MAX) {
+                size_t j;
+
                 memcpy(t->norm + *nn, p, k);
                 *nn += k;
+                for (j = 0; j < k; j++)
+                        *h = (*h ^ p[j]) * HASH_PRIME;
         }
 }
 
 /* Scans a word starting at i: letters and digits, inner apostrophes,
- * hyphens and dots of acronyms (U.S.).  Returns the end offset. */
+ * hyphens and dots of acronyms (U.S.).  Returns the end offset; sets
+ * t->norm and t->hash. */
 static size_t scan_word(const unsigned char *s, size_t i, size_t len, struct text_tok *t)
 {
         size_t nn = 0, k, letters = 0, uppers = 0;
+        uint32_t h = HASH_SEED;
         char a;
 
         while (i < len) {
+                unsigned c = s[i];
                 uint32_t cp;
                 enum cclass cc;
 
                 /* fast path: ASCII letters and digits */
-                if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') {
+                if (a_alpha(c)) {
                         letters++;
-                        uppers += s[i] <= 'Z';
-                        if (nn + 1 < TEXT_NORM_MAX)
-                                t->norm[nn++] = (char)(s[i] | 0x20);
+                        uppers += c <= 'Z';
+                        if (nn + 1 < TEXT_NORM_MAX) {
+                                t->norm[nn++] = (char)(c | 0x20);
+                                h = (h ^ (c | 0x20)) * HASH_PRIME;
+                        }
                         i++;
                         continue;
                 }
-                if (s[i] >= '0' && s[i] <= '9') {
-                        if (nn + 1 < TEXT_NORM_MAX)
-                                t->norm[nn++] = (char)s[i];
+                if (a_digit(c)) {
+                        if (nn + 1 < TEXT_NORM_MAX) {
+                                t->norm[nn++] = (char)c;
+                                h = (h ^ c) * HASH_PRIME;
+                        }
                         i++;
                         continue;
                 }
+                /* other ASCII ends the word unless it may join two parts */
+                if (c < 0x80 && c != '\'' && c != '-' && c != '.')
+                        break;
                 cp = utf8_next(s, i, len, &k);
                 cc = classify(cp, &a);
                 if (cc == C_ALPHA || cc == C_DIGIT) {
                         if (a) {
-                                letters += isalpha((unsigned char)a) != 0;
-                                uppers += isupper((unsigned char)a) != 0;
-                                norm_add(t, &nn, a);
+                                letters += a_alpha((unsigned char)a) != 0;
+                                uppers += a_upper((unsigned char)a) != 0;
+                                norm_add(t, &nn, &h, a);
                         } else {
                                 letters++;
-                                norm_add_raw(t, &nn, s + i, k);
+                                norm_add_raw(t, &nn, &h, s + i, k);
                         }
                         i += k;
                         continue;
@@ -250,27 +306,30 @@ static size_t scan_word(const unsigned char *s, size_t i, size_t len, struct tex
                                 if (cc == C_PUNCT &&
                                     !(nn == 1 || (nn >= 2 && t->norm[nn - 2] == '.')))
                                         break;
-                                norm_add(t, &nn, cc == C_DASH ? '-' : a);
+                                norm_add(t, &nn, &h, cc == C_DASH ? '-' : a);
                                 i += k;
                                 continue;
                         }
                         if (cc == C_PUNCT && nn >= 2 && t->norm[nn - 2] == '.') {
-                                norm_add(t, &nn, '.'); /* final dot of U.S. */
+                                norm_add(t, &nn, &h, '.'); /* final dot of U.S. */
                                 i += k;
                         }
                 }
                 break;
         }
         t->norm[nn] = '\0';
+        t->hash = h;
         t->upper = letters >= 2 && uppers == letters;
         /* "doesn't" was cut before the n: give "n't" its own token */
-        if (nn >= 2 && t->norm[nn - 1] == 'n' && i < len) {
+        if (nn > 2 && t->norm[nn - 1] == 'n' && i < len &&
+            (s[i] >= 0x80 || s[i] == '\'')) {
                 size_t k2;
                 char a2;
 
                 if (classify(utf8_next(s, i, len, &k2), &a2) == C_APOS && i + k2 < len &&
-                    tolower(s[i + k2]) == 't' && nn > 2) {
+                    (s[i + k2] | 0x20) == 't') {
                         t->norm[nn - 1] = '\0';
+                        t->hash = text_hash(t->norm);
                         return i - 1;
                 }
         }
@@ -283,31 +342,33 @@ static size_t scan_number(const unsigned char *s, size_t i, size_t len,
 {
         size_t nn = 0;
         double v = 0, scale = 0;
+        uint32_t h = HASH_SEED;
 
         while (i < len) {
-                if (isdigit(s[i])) {
+                if (a_digit(s[i])) {
                         if (scale > 0) {
                                 v += (s[i] - '0') * scale;
                                 scale /= 10;
                         } else {
                                 v = v * 10 + (s[i] - '0');
                         }
-                        norm_add(t, &nn, (char)s[i]);
+                        norm_add(t, &nn, &h, (char)s[i]);
                         i++;
-                } else if (s[i] == ',' && i + 3 < len + 0 && isdigit(s[i + 1]) &&
-                           isdigit(s[i + 2]) && isdigit(s[i + 3]) &&
-                           (i + 4 >= len || !isdigit(s[i + 4])) && scale == 0) {
+                } else if (s[i] == ',' && i + 3 < len && a_digit(s[i + 1]) &&
+                           a_digit(s[i + 2]) && a_digit(s[i + 3]) &&
+                           (i + 4 >= len || !a_digit(s[i + 4])) && scale == 0) {
                         i++;
                 } else if (s[i] == '.' && scale == 0 && i + 1 < len &&
-                           isdigit(s[i + 1])) {
+                           a_digit(s[i + 1])) {
                         scale = 0.1;
-                        norm_add(t, &nn, '.');
+                        norm_add(t, &nn, &h, '.');
                         i++;
                 } else {
                         break;
                 }
         }
         t->norm[nn] = '\0';
+        t->hash = h;
         t->num = v;
         t->kind = TEXT_NUM;
         return i;
@@ -320,13 +381,144 @@ static int is_nt(const unsigned char *s, size_t i, size_t len, size_t *end)
         size_t k;
         char a;
 
+        if (s[i] != '\'' && s[i] < 0x80)
+                return 0;
         if (classify(utf8_next(s, i, len, &k), &a) != C_APOS || i + k >= len ||
             (s[i + k] != 't' && s[i + k] != 'T'))
                 return 0;
-        if (i + k + 1 < len && isalpha(s[i + k + 1]))
+        if (i + k + 1 < len && a_alpha(s[i + k + 1]))
                 return 0;
         *end = i + k + 1;
         return 1;
+}
+
+/* The token starting at s[i] (not a space), of class cc (ASCII a) and k
+ * bytes: fills t and returns the end offset. */
+static size_t scan_token(const unsigned char *s, size_t i, size_t len, size_t k,
+                         enum cclass cc, char a, struct text_toks *out,
+                         struct text_tok *t)
+{
+        size_t end;
+
+        if (cc == C_DIGIT) {
+                end = scan_number(s, i, len, t);
+                /* 22-year-old, 3.0-litre, F-22: a word after all */
+                if (end < len && (a_alpha(s[end]) || (s[end] == '-' && end + 1 < len &&
+                                                      a_alpha(s[end + 1])))) {
+                        struct text_tok w;
+                        size_t nn = strlen(t->norm);
+
+                        memset(&w, 0, sizeof(w));
+                        if (s[end] == '-' && nn + 1 < TEXT_NORM_MAX)
+                                t->norm[nn++] = '-';
+                        end = scan_word(s, end + (s[end] == '-'), len, &w);
+                        snprintf(t->norm + nn, TEXT_NORM_MAX - nn, "%s", w.norm);
+                        t->kind = TEXT_WORD;
+                        t->hash = text_hash(t->norm);
+                }
+                return end;
+        }
+        if (cc == C_ALPHA && (s[i] | 0x20) == 'n' && i + 2 < len &&
+            is_nt(s, i + 1, len, &end)) {
+                t->kind = TEXT_WORD;
+                strcpy(t->norm, "n't");
+                t->hash = text_hash(t->norm);
+                return end;
+        }
+        if (cc == C_ALPHA) {
+                t->kind = TEXT_WORD;
+                t->cap =
+                    a_upper(s[i]) || (k == 2 && s[i] == 0xc3 && (s[i + 1] & 0x3f) < 0x1f);
+                end = scan_word(s, i, len, t);
+                return end > i ? end : i + k;
+        }
+        if (cc == C_APOS && i + k < len && a_alpha(s[i + k]) && out->n > 1 &&
+            t[-1].kind == TEXT_WORD && t[-1].off + t[-1].len == i) {
+                /* 's, n't, 'd, 'm joined to the previous word */
+                size_t nn = 1;
+                uint32_t h = (HASH_SEED ^ '\'') * HASH_PRIME;
+
+                t->kind = TEXT_WORD;
+                t->norm[0] = '\'';
+                end = i + k;
+                while (end < len && a_alpha(s[end]) && nn + 1 < TEXT_NORM_MAX) {
+                        unsigned l = s[end++] | 0x20;
+
+                        t->norm[nn++] = (char)l;
+                        h = (h ^ l) * HASH_PRIME;
+                }
+                t->norm[nn] = '\0';
+                t->hash = h;
+                return end;
+        }
+        if (cc == C_DQUOTE || cc == C_APOS) {
+                t->kind = TEXT_QUOTE;
+                t->norm[0] = cc == C_DQUOTE ? '"' : '\'';
+        } else {
+                t->kind = TEXT_PUNCT;
+                t->norm[0] = a ? a : '#';
+        }
+        t->hash = (HASH_SEED ^ (unsigned char)t->norm[0]) * HASH_PRIME;
+        return i + k;
+}
+
+/* For the ASCII word fast path: word_low[c] is the normalised byte of an
+ * ASCII letter or digit (0 for every other byte); word_cont[c] is set
+ * for the bytes that may continue a word past such a run (apostrophe,
+ * hyphen, dot, and every non-ASCII byte). */
+static unsigned char word_low[256], word_cont[256];
+
+static void word_tables_build(void)
+{
+        unsigned c;
+
+        for (c = 0; c < 256; c++) {
+                word_low[c] = (unsigned char)(a_alpha(c) ? c | 0x20 : a_digit(c) ? c : 0);
+                word_cont[c] = c >= 0x80 || c == '\'' || c == '-' || c == '.';
+        }
+}
+
+/* Whether the ASCII word s[i0..i) has two letters or more, all upper
+ * case (decided at its first lower-case letter, mostly the second). */
+static int all_upper(const unsigned char *s, size_t i0, size_t i)
+{
+        unsigned letters = 0;
+
+        for (; i0 < i; i0++) {
+                if (a_upper(s[i0]))
+                        letters++;
+                else if (a_alpha(s[i0]))
+                        return 0;
+        }
+        return letters >= 2;
+}
+
+/* The common token: a word of ASCII letters and digits starting with a
+ * letter at s[i], ended by the text's end or an ASCII byte that cannot
+ * continue it (not an apostrophe, hyphen or dot), and short enough for
+ * the normalised form.  Fills t as scan_token would and returns the end
+ * offset, or returns 0 when the word is no such one (scan_token then
+ * reads it). */
+static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t len,
+                                     struct text_tok *t)
+{
+        size_t i0 = i, lim = len - i < TEXT_NORM_MAX - 1 ? len : i + TEXT_NORM_MAX - 1;
+        uint32_t h = HASH_SEED;
+        unsigned l = word_low[s[i]];
+        char *n = t->norm;
+
+        do {
+                *n++ = (char)l;
+                h = (h ^ l) * HASH_PRIME;
+        } while (++i < lim && (l = word_low[s[i]]));
+        if (i < len && (i == lim || word_cont[s[i]]))
+                return 0;
+        *n = '\0';
+        t->kind = TEXT_WORD;
+        t->cap = a_upper(s[i0]);
+        t->upper = (uint8_t)all_upper(s, i0, i);
+        t->hash = h;
+        return i;
 }
 
 int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks *out)
@@ -336,91 +528,45 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
         int nls = 2;
 
         pthread_once(&ascii_once, ascii_build);
-
+        /* English runs at about one token per five bytes: one allocation
+         * for most texts */
+        if (toks_reserve(out, (len / 4 < max_toks ? len / 4 : max_toks) + 16) < 0)
+                return -1;
         while (i < len && out->n < max_toks) {
+                unsigned c = s[i];
+                struct text_tok *t;
+                enum cclass cc;
+                size_t end;
                 char a;
 
-                if (s[i] == ' ') { /* fast path */
+                if (c == ' ') { /* fast path */
                         i++;
                         continue;
                 }
-                {
-                        uint32_t cp = utf8_next(s, i, len, &k);
-                        enum cclass cc = classify(cp, &a);
-                        struct text_tok *t;
-                        size_t end;
-
-                        if (cc == C_SPACE || cc == C_NL) {
-                                nls += cc == C_NL;
-                                i += k;
-                                continue;
-                        }
-                        if (!(t = tok_push(out)))
-                                return -1;
-                        t->off = (uint32_t)i;
-                        t->para = nls >= 2;
-                        t->nl = nls >= 1;
-                        nls = 0;
-                        if (cc == C_DIGIT) {
-                                end = scan_number(s, i, len, t);
-                                /* 22-year-old, 3.0-litre, F-22: a word after all */
-                                if (end < len &&
-                                    (isalpha(s[end]) || (s[end] == '-' && end + 1 < len &&
-                                                         isalpha(s[end + 1])))) {
-                                        struct text_tok w;
-                                        size_t nn = strlen(t->norm);
-
-                                        memset(&w, 0, sizeof(w));
-                                        if (s[end] == '-' && nn + 1 < TEXT_NORM_MAX)
-                                                t->norm[nn++] = '-';
-                                        end =
-                                            scan_word(s, end + (s[end] == '-'), len, &w);
-                                        snprintf(t->norm + nn, TEXT_NORM_MAX - nn, "%s",
-                                                 w.norm);
-                                        t->kind = TEXT_WORD;
-                                }
-                        } else if (cc == C_ALPHA && (s[i] == 'n' || s[i] == 'N') &&
-                                   i + 2 < len && is_nt(s, i + 1, len, &end)) {
-                                t->kind = TEXT_WORD;
-                                strcpy(t->norm, "n't");
-                        } else if (cc == C_ALPHA) {
-                                t->kind = TEXT_WORD;
-                                t->cap = isupper(s[i]) ||
-                                         (s[i] >= 0xc3 && s[i] < 0xe0 && k == 2 &&
-                                          (s[i + 1] & 0x3f) < 0x1f && s[i] == 0xc3);
-                                end = scan_word(s, i, len, t);
-                        } else if (cc == C_APOS && i + k < len && isalpha(s[i + k]) &&
-                                   out->n > 1 && t[-1].kind == TEXT_WORD &&
-                                   t[-1].off + t[-1].len == i) {
-                                /* 's, n't, 'd, 'm joined to the previous word */
-                                t->kind = TEXT_WORD;
-                                t->norm[0] = '\'';
-                                {
-                                        size_t nn = 1;
-
-                                        end = i + k;
-                                        while (end < len && isalpha(s[end]) &&
-                                               nn + 1 < TEXT_NORM_MAX)
-                                                t->norm[nn++] = (char)tolower(s[end++]);
-                                        t->norm[nn] = '\0';
-                                }
-                        } else if (cc == C_DQUOTE || cc == C_APOS) {
-                                t->kind = TEXT_QUOTE;
-                                t->norm[0] = cc == C_DQUOTE ? '"' : '\'';
-                                end = i + k;
-                        } else {
-                                t->kind = TEXT_PUNCT;
-                                t->norm[0] = a ? a : '?';
-                                if (!a)
-                                        t->norm[0] = '#';
-                                end = i + k;
-                        }
-                        if (end <= i)
-                                end = i + k;
-                        t->len = (uint32_t)(end - i);
-                        t->hash = text_hash(t->norm);
-                        i = end;
+                if (c < 0x80) {
+                        k = 1;
+                        cc = (enum cclass)ascii_class[c];
+                        a = (char)c;
+                } else {
+                        cc = classify(utf8_next(s, i, len, &k), &a);
                 }
+                if (cc == C_SPACE || cc == C_NL) {
+                        nls += cc == C_NL;
+                        i += k;
+                        continue;
+                }
+                if (!(t = tok_push(out)))
+                        return -1;
+                t->off = (uint32_t)i;
+                t->para = nls >= 2;
+                t->nl = nls >= 1;
+                nls = 0;
+                if (!(cc == C_ALPHA && c < 0x80 && (end = scan_ascii_word(s, i, len, t))))
+                        end = scan_token(s, i, len, k, cc, a, out, t);
+                if (end <= i)
+                        end = i + k;
+                t->len = (uint32_t)(end - i);
+                i = end;
         }
         return 0;
 }
