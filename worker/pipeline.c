@@ -34,19 +34,25 @@ struct pipeline {
 };
 
 /* The candidates of one proposition key: store records (oldest first),
- * then the statements of earlier articles of this batch. */
+ * then the statements of earlier articles of this batch.  Pointers only:
+ * the store's candidates are borrowed until the batch's put, the others
+ * live in the batch (owned, overlay). */
 struct keyslot {
         char *key;
-        struct cand *v;
+        const struct cand **v;
         size_t n, cap;
-        size_t borrowed; /* v[0..borrowed) belong to the store */
 };
 
 /* Per-batch working state. */
 struct batch {
         struct stmt_list *stmts; /* per item */
         char (**keys)[KEY_MAX];  /* per item, per statement: "" when unindexed */
-        struct keyslot *slots;   /* open addressing, size nslots (power of 2) */
+        json_t **refs;           /* per item: its article_ref_json, made once */
+        struct cand **overlay;   /* per item: its statements as candidates;
+                                  * text and article borrowed from stmts, refs */
+        struct cand **owned;     /* candidates parsed from store records */
+        size_t n_owned, cap_owned;
+        struct keyslot *slots; /* open addressing, size nslots (power of 2) */
         size_t nslots, nkeys;
         struct alert_list alerts;
 };
@@ -142,33 +148,75 @@ static int slot_push(struct keyslot *ks, const struct cand *c)
 {
         if (ks->n == ks->cap) {
                 size_t cap = ks->cap ? ks->cap * 2 : 8;
-                struct cand *v = realloc(ks->v, cap * sizeof(*v));
+                const struct cand **v = realloc(ks->v, cap * sizeof(*v));
 
                 if (!v)
                         return -1;
                 ks->v = v;
                 ks->cap = cap;
         }
-        ks->v[ks->n++] = *c;
+        ks->v[ks->n++] = c;
         return 0;
+}
+
+/* Keeps a candidate parsed from a store record until the batch ends; it
+ * is cleared (cand_clear) on failure too. Returns it or NULL. */
+static struct cand *batch_own(struct batch *b, const struct cand *c)
+{
+        struct cand *o = NULL, **v;
+
+        if (b->n_owned == b->cap_owned) {
+                size_t cap = b->cap_owned ? b->cap_owned * 2 : 64;
+
+                if (!(v = realloc(b->owned, cap * sizeof(*v))))
+                        goto fail;
+                b->owned = v;
+                b->cap_owned = cap;
+        }
+        if (!(o = malloc(sizeof(*o))))
+                goto fail;
+        *o = *c;
+        b->owned[b->n_owned++] = o;
+        return o;
+fail:
+        free(o);
+        cand_clear((struct cand *)c);
+        return NULL;
+}
+
+/* The article reference of item i, made once per batch. Borrowed. */
+static json_t *item_ref(struct batch *b, const struct item *items, size_t i)
+{
+        if (!b->refs[i])
+                b->refs[i] = article_ref_json(items[i].art);
+        return b->refs[i];
 }
 
 static void batch_clear(struct batch *b, size_t n)
 {
-        size_t i, j;
+        size_t i;
 
         for (i = 0; b->stmts && i < n; i++)
                 stmt_list_free(&b->stmts[i]);
         for (i = 0; b->keys && i < n; i++)
                 free(b->keys[i]);
+        for (i = 0; b->refs && i < n; i++)
+                json_decref(b->refs[i]);
+        for (i = 0; b->overlay && i < n; i++)
+                free(b->overlay[i]);
+        for (i = 0; i < b->n_owned; i++) {
+                cand_clear(b->owned[i]);
+                free(b->owned[i]);
+        }
         for (i = 0; b->slots && i < b->nslots; i++) {
-                for (j = b->slots[i].borrowed; j < b->slots[i].n; j++)
-                        cand_clear(&b->slots[i].v[j]);
                 free(b->slots[i].v);
                 free(b->slots[i].key);
         }
         free(b->stmts);
         free(b->keys);
+        free(b->refs);
+        free(b->overlay);
+        free(b->owned);
         free(b->slots);
         alert_list_free(&b->alerts);
 }
@@ -181,7 +229,9 @@ static int batch_analyze(struct pipeline *pl, struct batch *b, struct item *item
 
         b->stmts = calloc(n ? n : 1, sizeof(*b->stmts));
         b->keys = calloc(n ? n : 1, sizeof(*b->keys));
-        if (!b->stmts || !b->keys)
+        b->refs = calloc(n ? n : 1, sizeof(*b->refs));
+        b->overlay = calloc(n ? n : 1, sizeof(*b->overlay));
+        if (!b->stmts || !b->keys || !b->refs || !b->overlay)
                 return -1;
         for (i = 0; i < n; i++) {
                 struct item *it = &items[i];
@@ -276,20 +326,18 @@ static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items
                 for (k = 0; k < q.cands[i].n; k++)
                         if (slot_push(ksv[i], q.cands[i].v[k]) == -1)
                                 goto done;
-                ksv[i]->borrowed = ksv[i]->n;
         }
         for (i = 0; i < nk && q.recs; i++) {
                 size_t k, m = json_array_size(q.recs[i]);
 
                 for (k = 0; k < m; k++) {
                         struct cand c;
+                        const struct cand *o;
 
                         if (cand_from_record(json_array_get(q.recs[i], k), &c) == -1)
                                 continue;
-                        if (slot_push(ksv[i], &c) == -1) {
-                                cand_clear(&c);
+                        if (!(o = batch_own(b, &c)) || slot_push(ksv[i], o) == -1)
                                 goto done;
-                        }
                 }
         }
         rc = 0;
@@ -367,7 +415,7 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                       int64_t now)
 {
         struct stmt_list *sl = &b->stmts[i];
-        json_t *ref = article_ref_json(it->art);
+        json_t *ref = b->refs[i];
         size_t j, k, cap = 0, first = b->alerts.n, nkeyof = 0;
         const char **keyof = NULL;
         struct cand *cv = NULL;
@@ -394,10 +442,10 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                  * then the article's own other statements of the key. */
                 for (k = 0; k < ks->n; k++) {
                         const char *aid =
-                            json_string_value(json_object_get(ks->v[k].article, "id"));
+                            json_string_value(json_object_get(ks->v[k]->article, "id"));
 
                         if (aid && strcmp(aid, it->art->id) != 0)
-                                cv[nc++] = ks->v[k];
+                                cv[nc++] = *ks->v[k];
                 }
                 for (k = 0; k < sl->n; k++) {
                         if (k == j || strcmp(b->keys[i][k], b->keys[i][j]) != 0)
@@ -429,7 +477,6 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
 done:
         free(keyof);
         free(cv);
-        json_decref(ref);
         return rc;
 }
 
@@ -438,23 +485,23 @@ done:
 static int overlay_add(struct batch *b, struct item *it, size_t i)
 {
         struct stmt_list *sl = &b->stmts[i];
+        struct cand *c;
         size_t j;
 
+        if (sl->n == 0)
+                return 0;
+        if (!(b->overlay[i] = calloc(sl->n, sizeof(*b->overlay[i]))))
+                return -1;
         for (j = 0; j < sl->n; j++) {
-                struct cand c = {0};
-
                 if (!b->keys[i][j][0])
                         continue;
-                c.st = sl->v[j];
-                c.st.text = strdup(sl->v[j].text ? sl->v[j].text : "");
-                c.article = article_ref_json(it->art);
-                c.published_ms = it->art->published_ms;
-                c.seq = (int)j;
-                if (!c.st.text || !c.article ||
-                    slot_push(slot_find(b, b->keys[i][j]), &c) == -1) {
-                        cand_clear(&c);
+                c = &b->overlay[i][j];
+                c->st = sl->v[j]; /* the text stays the statement's */
+                c->article = b->refs[i];
+                c->published_ms = it->art->published_ms;
+                c->seq = (int)j;
+                if (slot_push(slot_find(b, b->keys[i][j]), c) == -1)
                         return -1;
-                }
         }
         return 0;
 }
@@ -466,7 +513,6 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
         int native = pl->st->ops->native_cands;
         struct store_rec *recs = NULL;
         struct cand *cands = NULL;
-        json_t **refs = NULL;
         size_t i, j, nr = 0, cap = 0;
         int rc = -1;
 
@@ -477,13 +523,12 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                 return 0;
         recs = calloc(cap, sizeof(*recs));
         cands = native ? calloc(cap, sizeof(*cands)) : NULL;
-        refs = native ? calloc(n, sizeof(*refs)) : NULL;
-        if (!recs || (native && (!cands || !refs)))
+        if (!recs || (native && !cands))
                 goto done;
         for (i = 0; i < n; i++) {
                 if (items[i].result != ITEM_PENDING)
                         continue;
-                if (native && !(refs[i] = article_ref_json(items[i].art)))
+                if (native && !item_ref(b, items, i))
                         goto done;
                 for (j = 0; j < b->stmts[i].n; j++) {
                         json_t *rec;
@@ -496,7 +541,7 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                         if (native) {
                                 /* the store copies what it keeps */
                                 cands[nr].st = b->stmts[i].v[j];
-                                cands[nr].article = refs[i];
+                                cands[nr].article = b->refs[i];
                                 cands[nr].published_ms = items[i].art->published_ms;
                                 cands[nr].seq = (int)j;
                                 recs[nr].cand = &cands[nr];
@@ -525,9 +570,6 @@ done:
                 free((char *)recs[i].json);
                 json_decref(recs[i].obj);
         }
-        for (i = 0; refs && i < n; i++)
-                json_decref(refs[i]);
-        free(refs);
         free(cands);
         free(recs);
         return rc;
@@ -649,6 +691,8 @@ int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errs
                         items[i].result = ITEM_DUPLICATE;
                         continue;
                 }
+                if (!item_ref(&b, items, i))
+                        goto done;
                 if (!pl->pc.warm && match_item(pl, &b, &items[i], i, now) == -1)
                         goto done;
                 if (overlay_add(&b, &items[i], i) == -1)

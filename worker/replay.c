@@ -30,9 +30,19 @@
 
 /* One collected article and where it came from. */
 struct entry {
-        struct article *art;
-        size_t no;  /* input order, for a stable sort */
-        size_t len; /* input bytes */
+        struct article *art;  /* NULL when src is parsed again at its turn */
+        const char *src;      /* the input bytes, when kept (a file) */
+        size_t no;            /* input order, for a stable sort */
+        size_t len;           /* input bytes */
+        int64_t published_ms; /* of the article */
+};
+
+/* The bytes of an input: mapped when it is a regular file (no copy, and
+ * no growing buffer), else read whole. */
+struct input {
+        const char *data;
+        size_t len;
+        int mapped;
 };
 
 struct collect {
@@ -41,7 +51,22 @@ struct collect {
         const struct replay_opts *ro;
         struct article_limits lim;
         struct report_counts counts;
+        /* A file stays in memory to the end: its articles are parsed to
+         * be sorted, then dropped and parsed again at their turn, which
+         * costs less than keeping every article of a big file (fresh
+         * memory for each). */
+        struct input in;
+        int keep_src;
 };
+
+static void input_close(struct input *in)
+{
+        if (in->mapped)
+                munmap((void *)in->data, in->len);
+        else
+                free((char *)in->data);
+        memset(in, 0, sizeof(*in));
+}
 
 static void collect_free(struct collect *co)
 {
@@ -50,6 +75,7 @@ static void collect_free(struct collect *co)
         for (i = 0; i < co->n; i++)
                 article_free(co->v[i].art);
         free(co->v);
+        input_close(&co->in);
 }
 
 /* Parses one input and keeps it when it falls in the window. what/where
@@ -87,8 +113,14 @@ static int collect_one(struct collect *co, const char *buf, size_t len, int64_t 
                 co->cap = cap;
         }
         co->v[co->n].art = art;
+        co->v[co->n].src = co->keep_src ? buf : NULL;
         co->v[co->n].len = len;
         co->v[co->n].no = co->n;
+        co->v[co->n].published_ms = art->published_ms;
+        if (co->keep_src) {
+                article_free(art);
+                co->v[co->n].art = NULL;
+        }
         co->n++;
         return 0;
 }
@@ -116,14 +148,6 @@ static char *slurp(FILE *fp, size_t *lenp)
         return buf;
 }
 
-/* The bytes of an input: mapped when it is a regular file (no copy, and
- * no growing buffer), else read whole. */
-struct input {
-        const char *data;
-        size_t len;
-        int mapped;
-};
-
 static int input_open(struct input *in, FILE *fp)
 {
         struct stat sb;
@@ -145,14 +169,6 @@ static int input_open(struct input *in, FILE *fp)
         return in->data ? 0 : -1;
 }
 
-static void input_close(struct input *in)
-{
-        if (in->mapped)
-                munmap((void *)in->data, in->len);
-        else
-                free((char *)in->data);
-}
-
 /* The length of the run of bytes of set at p, before end. */
 static size_t span_of(const char *p, const char *end, const char *set)
 {
@@ -167,25 +183,23 @@ static size_t span_of(const char *p, const char *end, const char *set)
  * '{', the whole input is one (dateline text) article. */
 static int collect_file(struct collect *co, FILE *fp, char *errstr, size_t errstr_size)
 {
-        struct input in = {0};
         const char *data, *p, *end, *stop;
         size_t lineno = 0;
         char where[48];
         int rc = 0;
 
-        if (input_open(&in, fp) == -1) {
+        if (input_open(&co->in, fp) == -1) {
                 snprintf(errstr, errstr_size, "out of memory reading input");
                 return -1;
         }
-        data = in.data;
-        stop = data + in.len;
+        co->keep_src = 1;
+        data = co->in.data;
+        stop = data + co->in.len;
         p = data + span_of(data, stop, " \t\r\n");
         if (stop - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
                 p += 3;
         if (p >= stop || *p != '{') {
-                rc = collect_one(co, data, in.len, 0, "input");
-                input_close(&in);
-                return rc;
+                return collect_one(co, data, co->in.len, 0, "input");
         }
         for (p = data; rc == 0 && p < stop; p = end + 1) {
                 end = memchr(p, '\n', (size_t)(stop - p));
@@ -197,7 +211,6 @@ static int collect_file(struct collect *co, FILE *fp, char *errstr, size_t errst
                 snprintf(where, sizeof(where), "line %zu", lineno);
                 rc = collect_one(co, p, (size_t)(end - p), 0, where);
         }
-        input_close(&in);
         if (rc == -1)
                 snprintf(errstr, errstr_size, "out of memory reading input");
         return rc;
@@ -333,8 +346,8 @@ static int cmp_entry(const void *a, const void *b)
 {
         const struct entry *x = a, *y = b;
 
-        if (x->art->published_ms != y->art->published_ms)
-                return x->art->published_ms < y->art->published_ms ? -1 : 1;
+        if (x->published_ms != y->published_ms)
+                return x->published_ms < y->published_ms ? -1 : 1;
         return x->no < y->no ? -1 : x->no > y->no;
 }
 
@@ -355,6 +368,21 @@ static void progress(size_t done, size_t total, double t0, int final)
         fflush(stderr);
 }
 
+/* The article of an entry, parsed again from its bytes when it was not
+ * kept. The caller owns it; NULL when out of memory. */
+static struct article *entry_take(const struct collect *co, struct entry *e)
+{
+        struct article *art = e->art;
+        char errstr[256];
+
+        e->art = NULL;
+        /* These bytes gave an article once: only memory can fail now. */
+        if (!art && article_parse(e->src, e->len, 0, &co->lim, &art, NULL, errstr,
+                                  sizeof(errstr)) == -1)
+                return NULL;
+        return art;
+}
+
 /* Runs the sorted entries in batches; a batch never mixes warm-up and
  * window articles. The pipeline takes over each article. */
 static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_size,
@@ -370,19 +398,26 @@ static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_siz
                 return -1;
         }
         while (rc == 0 && i < co->n) {
-                int warm =
-                    co->ro->from_ms && co->v[i].art->published_ms < co->ro->from_ms;
+                int warm = co->ro->from_ms && co->v[i].published_ms < co->ro->from_ms;
 
                 for (n = 0; n < batch_size && i + n < co->n; n++) {
                         struct entry *e = &co->v[i + n];
 
                         if (n > 0 && warm != (co->ro->from_ms &&
-                                              e->art->published_ms < co->ro->from_ms))
+                                              e->published_ms < co->ro->from_ms))
                                 break;
                         memset(&items[n], 0, sizeof(items[n]));
-                        items[n].art = e->art;
                         items[n].len = e->len;
-                        e->art = NULL; /* now owned by the pipeline */
+                        /* now owned by the pipeline */
+                        if (!(items[n].art = entry_take(co, e))) {
+                                rc = -1;
+                                break;
+                        }
+                }
+                if (rc == -1) {
+                        pipeline_batch_clear(items, n);
+                        snprintf(errstr, errstr_size, "out of memory");
+                        break;
                 }
                 pipeline_set_warm(pl, warm);
                 rc = pipeline_batch(pl, items, n, errstr, errstr_size);
