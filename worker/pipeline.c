@@ -512,7 +512,6 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
 {
         int native = pl->st->ops->native_cands;
         struct store_rec *recs = NULL;
-        struct cand *cands = NULL;
         size_t i, j, nr = 0, cap = 0;
         int rc = -1;
 
@@ -522,14 +521,13 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
         if (cap == 0)
                 return 0;
         recs = calloc(cap, sizeof(*recs));
-        cands = native ? calloc(cap, sizeof(*cands)) : NULL;
-        if (!recs || (native && !cands))
+        if (!recs)
                 goto done;
         for (i = 0; i < n; i++) {
                 if (items[i].result != ITEM_PENDING)
                         continue;
-                if (native && !item_ref(b, items, i))
-                        goto done;
+                if (native && b->stmts[i].n && !b->overlay[i])
+                        goto done; /* overlay_add made them all */
                 for (j = 0; j < b->stmts[i].n; j++) {
                         json_t *rec;
 
@@ -539,13 +537,9 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
                         recs[nr].article_id = items[i].art->id;
                         recs[nr].ts_ms = items[i].art->published_ms;
                         if (native) {
-                                /* the store copies what it keeps */
-                                cands[nr].st = b->stmts[i].v[j];
-                                cands[nr].article = b->refs[i];
-                                cands[nr].published_ms = items[i].art->published_ms;
-                                cands[nr].seq = (int)j;
-                                recs[nr].cand = &cands[nr];
-                                nr++;
+                                /* the overlay's candidate; the store copies
+                                 * what it keeps */
+                                recs[nr++].cand = &b->overlay[i][j];
                                 continue;
                         }
                         rec = cand_record(items[i].art, &b->stmts[i].v[j], (int)j);
@@ -570,7 +564,6 @@ done:
                 free((char *)recs[i].json);
                 json_decref(recs[i].obj);
         }
-        free(cands);
         free(recs);
         return rc;
 }

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "alert.h"
 #include "log.h"
@@ -32,24 +33,42 @@ struct mrec;
 
 /* A proposition key and its records, oldest first. */
 struct mkey {
-        char *name;
         struct mrec **v;
         size_t n, cap;
+        char name[];
 };
 
+/* A record and, in the same allocation, its strings. */
 struct mrec {
         struct mkey *k;
-        char *article_id;
-        char *json;
-        json_t *doc; /* NULL until a JSON lookup when put as a candidate */
+        const char *article_id; /* in buf */
+        const char *json;       /* in buf: the record text, or "#seq" */
+        json_t *doc;            /* NULL until a JSON lookup when put as a candidate */
         struct cand cand;
         int has_cand;
+        int text_in_buf; /* cand.st.text is in buf, not allocated */
         int64_t ts_ms;
+        char buf[];
 };
+
+/* Records and keys are never freed one by one (nothing expires), so they
+ * come from chunks: one mapping per chunk, its pages faulted in at once
+ * (MAP_POPULATE) rather than one page fault per fresh record, which was a
+ * tenth of a replay.  Mapped memory starts zeroed and is never reused. */
+struct mchunk {
+        struct mchunk *next;
+        size_t size, used; /* bytes of the mapping, and of it in use */
+};
+
+#define CHUNK_FIRST (256 * 1024)
+#define CHUNK_MAX   (8 * 1024 * 1024)
+#define CHUNK_ALIGN 16
 
 struct mem_store {
         struct store base;
         struct mtab keys, recs, done, alerts, claims;
+        struct mchunk *chunks; /* newest first */
+        size_t next_chunk;     /* size of the next chunk */
 };
 
 /* What a lookup compares entries against. */
@@ -161,6 +180,63 @@ static void mtab_free(struct mtab *t, void (*free_entry)(void *))
         memset(t, 0, sizeof(*t));
 }
 
+static size_t chunk_round(size_t n)
+{
+        return (n + CHUNK_ALIGN - 1) & ~(size_t)(CHUNK_ALIGN - 1);
+}
+
+/* size zeroed bytes that live as long as the store, or NULL. */
+static void *arena_alloc(struct mem_store *m, size_t size)
+{
+        size_t hdr = chunk_round(sizeof(struct mchunk)), want;
+        struct mchunk *c = m->chunks;
+        void *p;
+
+        size = chunk_round(size);
+        if (!c || c->size - c->used < size) {
+                want = m->next_chunk ? m->next_chunk : CHUNK_FIRST;
+                if (want < CHUNK_MAX)
+                        m->next_chunk = want * 2;
+                if (want < hdr + size)
+                        want = hdr + size;
+                p = mmap(NULL, want, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+                if (p == MAP_FAILED)
+                        return NULL;
+                c = p;
+                c->next = m->chunks;
+                c->size = want;
+                c->used = hdr;
+                m->chunks = c;
+        }
+        p = (char *)c + c->used;
+        c->used += size;
+        return p;
+}
+
+/* Gives back the latest arena_alloc (a record that was not kept). */
+static void arena_undo(struct mem_store *m, void *p, size_t size)
+{
+        struct mchunk *c = m->chunks;
+
+        size = chunk_round(size);
+        if (c && (char *)p + size == (char *)c + c->used) {
+                memset(p, 0, size);
+                c->used -= size;
+        }
+}
+
+static void arena_free(struct mem_store *m)
+{
+        struct mchunk *c, *next;
+
+        for (c = m->chunks; c; c = next) {
+                next = c->next;
+                munmap(c, c->size);
+        }
+        m->chunks = NULL;
+}
+
 static int blob_eq(const void *entry, const struct mprobe *pr)
 {
         const struct mblob *b = entry;
@@ -220,41 +296,35 @@ static struct mkey *key_find(const struct mem_store *m, const char *name)
 static struct mkey *key_get(struct mem_store *m, const char *name)
 {
         struct mkey *k = key_find(m, name);
+        size_t size = sizeof(*k) + strlen(name) + 1;
 
         if (k)
                 return k;
-        k = calloc(1, sizeof(*k));
-        if (!k || !(k->name = strdup(name)))
-                goto fail;
-        if (mtab_add(&m->keys, hash_str(FNV_OFFSET, name), k) == -1)
-                goto fail;
+        if (mtab_reserve(&m->keys) == -1 || !(k = arena_alloc(m, size)))
+                return NULL;
+        strcpy(k->name, name);
+        mtab_add(&m->keys, hash_str(FNV_OFFSET, name), k); /* room was made */
         return k;
-fail:
-        if (k)
-                free(k->name);
-        free(k);
-        return NULL;
 }
 
-static void key_free(void *e)
+/* Releases what a key holds (the key itself is in the arena). */
+static void key_release(void *e)
 {
         struct mkey *k = e;
 
         free(k->v);
-        free(k->name);
-        free(k);
 }
 
-static void rec_free(void *e)
+/* Releases what a record holds (the record itself is in the arena). */
+static void rec_release(void *e)
 {
         struct mrec *r = e;
 
         json_decref(r->doc);
-        if (r->has_cand)
+        if (r->has_cand && r->text_in_buf)
+                json_decref(r->cand.article);
+        else if (r->has_cand)
                 cand_clear(&r->cand);
-        free(r->json);
-        free(r->article_id);
-        free(r);
 }
 
 /* Inserts r after every record of its key with ts <= r's, so records stay
@@ -363,6 +433,60 @@ fail:
         return -1;
 }
 
+/* "#seq": how a record put without its text is known. */
+static void seq_ident(char *buf, long long seq)
+{
+        char tmp[24];
+        size_t n = 0;
+        unsigned long long u =
+            seq < 0 ? 0ULL - (unsigned long long)seq : (unsigned long long)seq;
+
+        do
+                tmp[n++] = (char)('0' + u % 10);
+        while ((u /= 10) > 0);
+        *buf++ = '#';
+        if (seq < 0)
+                *buf++ = '-';
+        while (n > 0)
+                *buf++ = tmp[--n];
+        *buf = '\0';
+}
+
+/* The bytes of the record rec_new makes of sr. */
+static size_t rec_size(const struct store_rec *sr, const char *text)
+{
+        const char *st_text = sr->cand && sr->cand->st.text ? sr->cand->st.text : "";
+
+        return sizeof(struct mrec) + strlen(sr->article_id) + 1 + strlen(text) + 1 +
+               (sr->cand ? strlen(st_text) + 1 : 0);
+}
+
+/* A new record of sr with its strings (article id, text, and the
+ * candidate's statement text) in one piece of the arena; NULL when out
+ * of memory. */
+static struct mrec *rec_new(struct mem_store *m, const struct store_rec *sr,
+                            const char *text)
+{
+        const char *st_text = sr->cand && sr->cand->st.text ? sr->cand->st.text : "";
+        size_t al = strlen(sr->article_id) + 1, tl = strlen(text) + 1;
+        size_t xl = sr->cand ? strlen(st_text) + 1 : 0;
+        struct mrec *r = arena_alloc(m, sizeof(*r) + al + tl + xl);
+
+        if (!r)
+                return NULL;
+        r->article_id = memcpy(r->buf, sr->article_id, al);
+        r->json = memcpy(r->buf + al, text, tl);
+        r->ts_ms = sr->ts_ms;
+        if (sr->cand) {
+                r->cand = *sr->cand;
+                r->cand.st.text = memcpy(r->buf + al + tl, st_text, xl);
+                json_incref(r->cand.article);
+                r->has_cand = 1;
+                r->text_in_buf = 1;
+        }
+        return r;
+}
+
 /* Keeps one record unless it is already there. Returns 0 or -1. */
 static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
 {
@@ -372,10 +496,9 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         const char *text = sr->json;
 
         if (!text) {
-                snprintf(ident, sizeof(ident), "#%lld",
-                         sr->cand ? (long long)sr->cand->seq
-                                  : (long long)json_integer_value(
-                                        json_object_get(sr->obj, "seq")));
+                seq_ident(ident, sr->cand ? (long long)sr->cand->seq
+                                          : (long long)json_integer_value(
+                                                json_object_get(sr->obj, "seq")));
                 text = ident;
         }
         struct mprobe pr = {.key = sr->key, .article_id = sr->article_id, .json = text};
@@ -387,30 +510,19 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
 
         if (mtab_find(&m->recs, h, rec_eq, &pr))
                 return 0;
-        r = calloc(1, sizeof(*r));
-        if (!r)
-                goto fail;
-        if (sr->cand) {
-                if (cand_copy(&r->cand, sr->cand) == -1) {
-                        free(r);
-                        return -1;
-                }
-                r->has_cand = 1;
-        } else {
+        if (!(r = rec_new(m, sr, text)))
+                return -1;
+        if (!sr->cand)
                 r->doc = sr->obj ? json_incref(sr->obj) : json_loads(sr->json, 0, &jerr);
-        }
         if (!r->has_cand && !json_is_object(r->doc)) {
                 /* Like a Redis lookup skipping a member it cannot parse. */
                 log_warn("store mem",
                          "record of article %s under %s is not a JSON object: %s",
                          sr->article_id, sr->key, r->doc ? "not an object" : jerr.text);
-                json_decref(r->doc);
-                free(r);
+                rec_release(r);
+                arena_undo(m, r, rec_size(sr, text));
                 return 0;
         }
-        r->ts_ms = sr->ts_ms;
-        if (!(r->json = strdup(text)) || !(r->article_id = strdup(sr->article_id)))
-                goto fail;
         if (!(k = key_get(m, sr->key)))
                 goto fail;
         r->k = k;
@@ -420,8 +532,8 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         key_insert(k, r);
         return 0;
 fail:
-        if (r)
-                rec_free(r);
+        rec_release(r);
+        arena_undo(m, r, rec_size(sr, text));
         return -1;
 }
 
@@ -503,11 +615,12 @@ static void mem_destroy(struct store *s)
 {
         struct mem_store *m = (struct mem_store *)s;
 
-        mtab_free(&m->recs, rec_free);
-        mtab_free(&m->keys, key_free);
+        mtab_free(&m->recs, rec_release);
+        mtab_free(&m->keys, key_release);
         mtab_free(&m->done, free);
         mtab_free(&m->alerts, free);
         mtab_free(&m->claims, free);
+        arena_free(m);
         free(m);
 }
 
