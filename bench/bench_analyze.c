@@ -193,6 +193,15 @@ static int dump_article(const struct lexicon *lx, const struct article *art,
                         return -1;
                 for (i = 0; i < tt.n; i++) {
                         const struct text_tok *t = &tt.v[i];
+                        size_t z = strlen(t->norm);
+
+                        /* text.h: the normalised form is zero-padded */
+                        while (++z < TEXT_NORM_MAX)
+                                if (t->norm[z]) {
+                                        fprintf(stderr, "%s: token %zu not zero-padded\n",
+                                                label, i);
+                                        return -1;
+                                }
 
                         printf("t %u %u %d %d%d%d%d%d %.17g %08x %s\n", t->off, t->len,
                                t->kind, t->cap, t->upper, t->para, t->nl,

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ struct ctx {
         const struct article *art;
         struct text_toks tt;
         const struct lex_word **w; /* per token */
-        uint32_t *fl;              /* per token: w's flags (LX_*), 0 for none */
+        uint32_t *fl;              /* per token: w's flags (LX_*), TF_* bits */
         uint32_t *cls;             /* per token: closed-class bits (CL_*) */
         int *ment;                 /* per token: mention index or -1 */
         struct mention *mv;
@@ -108,6 +109,11 @@ static const char *const not_names[] = {
     "still",    "then",    "now",       "both",      "each",     "every",    "already",
     "nearly",   "almost",  "around",    "more",      "less",     "roughly",  NULL};
 
+/* A bit of our own in the per-token lexicon flags (above every LX_*):
+ * a capitalised word, no closed-class word, without digits, that may be
+ * part of a name. */
+#define TF_NAME 0x80000000u
+
 /* Closed-class word bits, looked up once per token. */
 #define CL_NOTNAME      0x0001u /* capitalised but not a name */
 #define CL_FUNC         0x0002u /* function word (not_names minus articles/preps) */
@@ -125,12 +131,15 @@ static const char *const not_names[] = {
 #define CL_SUBORD       0x2000u /* subordinators: so, because, after, if */
 #define CL_REL          0x4000u /* relative pronouns: that, which, who */
 
-/* Copies src into dst[size], truncated: snprintf without the format
- * parsing, for the per-mention hot path. */
+/* Copies src into dst[size], truncated: snprintf(dst, size, "%s", src)
+ * without the format parsing (NULL too is copied as glibc prints it). */
 static void str_copy(char *dst, size_t size, const char *src)
 {
-        size_t n = strlen(src);
+        size_t n;
 
+        if (!src)
+                src = "(null)";
+        n = strlen(src);
         if (n >= size)
                 n = size - 1;
         memcpy(dst, src, n);
@@ -205,22 +214,29 @@ static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
                 return 0;
         maxlen = w->ent_maxlen;
         for (k = 0; k < maxlen && i + k < end && more; k++) {
-                const char *s = norm(cx, i + k);
-                size_t l = strlen(s);
+                const char *s = norm(cx, i + k), *key = phrase;
                 const struct lex_entity *e;
 
-                if (n + l + 2 >= sizeof(phrase))
-                        break;
-                if (n) {
+                if (k == 0) {
+                        /* the phrase is the word itself: no copy */
+                        h = cx->tt.v[i].hash;
+                        key = s;
+                } else {
+                        size_t l = strlen(s);
+
+                        if (k == 1) {
+                                n = strlen(norm(cx, i));
+                                memcpy(phrase, norm(cx, i), n);
+                        }
+                        if (n + l + 2 >= sizeof(phrase))
+                                break;
                         phrase[n++] = ' ';
                         h = text_hash_more(h, " ");
                         h = text_hash_more(h, s);
-                } else {
-                        h = cx->tt.v[i].hash;
+                        memcpy(phrase + n, s, l + 1);
+                        n += l;
                 }
-                memcpy(phrase + n, s, l + 1);
-                n += l;
-                if ((e = lexicon_entity_step(cx->lx, phrase, h, &more))) {
+                if ((e = lexicon_entity_step(cx->lx, key, h, &more))) {
                         best = k + 1;
                         *entp = e;
                 }
@@ -238,13 +254,20 @@ static inline size_t match_alias(const struct ctx *cx, size_t i, size_t end,
         return match_alias_ent(cx, i, end, entp);
 }
 
+/* strpbrk(s, "0123456789") != NULL, inline. */
+static int has_digit(const char *s)
+{
+        for (; *s; s++)
+                if ((unsigned)(*s - '0') < 10u)
+                        return 1;
+        return 0;
+}
+
+/* A capitalised word that may be part of a name (TF_NAME, set with the
+ * lexicon flags). */
 static int is_name_word(const struct ctx *cx, size_t i)
 {
-        const struct text_tok *t = &cx->tt.v[i];
-
-        /* "V6", "A3": model codes with digits name no speaker */
-        return t->kind == TEXT_WORD && t->cap && !(cx->cls[i] & CL_NOTNAME) &&
-               !strpbrk(t->norm, "0123456789");
+        return (cx->fl[i] & TF_NAME) != 0;
 }
 
 /* Whether the tokens [a, b) may stand between an organisation and a
@@ -305,10 +328,10 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
         if (!org || strcmp(org->kind, "name") == 0)
                 return;
         if (cx->naff < sizeof(cx->aff) / sizeof(cx->aff[0])) {
-                snprintf(cx->aff[cx->naff].name_id, STMT_ID_MAX, "%s", m->ent.id);
+                str_copy(cx->aff[cx->naff].name_id, STMT_ID_MAX, m->ent.id);
                 cx->aff[cx->naff++].ent = org->ent;
         }
-        snprintf(m->ent.id, sizeof(m->ent.id), "%s", org->ent.id);
+        str_copy(m->ent.id, sizeof(m->ent.id), org->ent.id);
 }
 
 /* Finds entity mentions in sentence tokens [s0, s1). */
@@ -318,8 +341,15 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
 
         while (i < s1) {
                 const struct lex_entity *e = NULL;
-                size_t n = match_alias(cx, i, s1, &e);
+                size_t n;
                 struct mention *m;
+
+                /* most words start no alias and are no name */
+                if (!(cx->fl[i] & (LX_ENT | TF_NAME))) {
+                        i++;
+                        continue;
+                }
+                n = match_alias(cx, i, s1, &e);
 
                 if (n && (cx->tt.v[i].cap || cx->tt.v[i].kind != TEXT_WORD ||
                           strcmp(norm(cx, i), "the") == 0)) {
@@ -401,7 +431,9 @@ static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl
 {
         const char *s = norm(cx, i);
 
-        if (strcmp(s, "the") == 0 && i + 1 < cl->c1 && (cx->cls[i + 1] & CL_COREF))
+        /* "the" is CL_NOTNAME: the bit spares most words the strcmp */
+        if ((cx->cls[i] & CL_NOTNAME) && strcmp(s, "the") == 0 && i + 1 < cl->c1 &&
+            (cx->cls[i + 1] & CL_COREF))
                 s = norm(cx, i + 1);
         else if (!(cx->cls[i] & CL_PRON))
                 return 0;
@@ -667,6 +699,18 @@ static const char *const verb_before[] = {
 /* Possessive determiners: a frame word after one is a noun. */
 static int possessive(const char *w)
 {
+        /* the first letter rules out most words without a strcmp */
+        switch (w[0]) {
+        case 'i':
+        case 't':
+        case 'h':
+        case 'o':
+        case 'm':
+        case 'y':
+                break;
+        default:
+                return 0;
+        }
         return strcmp(w, "its") == 0 || strcmp(w, "their") == 0 ||
                strcmp(w, "his") == 0 || strcmp(w, "our") == 0 || strcmp(w, "my") == 0 ||
                strcmp(w, "your") == 0;
@@ -839,7 +883,7 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                 if (thing_patient(cx, p, role, cl, &thing) && agent->id[0])
                         *patient = thing;
         }
-        snprintf(st->prop.frame, sizeof(st->prop.frame), "%s",
+        str_copy(st->prop.frame, sizeof(st->prop.frame),
                  lexicon_frame_name(cx->lx, w->frame));
         if (lexicon_frame_symmetric(cx->lx, w->frame) &&
             strcmp(agent->id, patient->id) > 0) {
@@ -963,7 +1007,7 @@ static size_t find_quantity(const struct ctx *cx, size_t c0, size_t c1,
                         if (w && (w->flags & LX_UNIT)) {
                                 q->has = 1;
                                 q->value = v;
-                                snprintf(q->unit, sizeof(q->unit), "%s",
+                                str_copy(q->unit, sizeof(q->unit),
                                          lexicon_unit_name(cx->lx, w->unit));
                                 q->approx = approx_before(cx, c0, i);
                                 if (t->kind != TEXT_NUM || (j > i + 1 && !q->approx))
@@ -1099,8 +1143,9 @@ static void make_gist(const struct ctx *cx, int frame, const char *theme,
                             : *p == 'P' ? (patient->name[0] ? patient->name : "someone")
                             : *p == 'T' ? (theme[0] ? theme : "goods")
                                         : "";
-                        n +=
-                            (size_t)snprintf(st->gist + n, sizeof(st->gist) - n, "%s", s);
+                        /* n as snprintf counts: the whole of s */
+                        str_copy(st->gist + n, sizeof(st->gist) - n, s);
+                        n += strlen(s);
                         if (n >= sizeof(st->gist))
                                 n = sizeof(st->gist) - 1;
                 } else {
@@ -1296,11 +1341,11 @@ static void find_qualifier(const struct ctx *cx, const struct clause *cl, struct
         size_t i;
 
         for (i = cl->c0; i < cl->c1; i++) {
-                const char *s = norm(cx, i), *h = strchr(s, '-');
+                const char *s = norm(cx, i), *h;
 
-                if (cx->tt.v[i].kind == TEXT_WORD && isdigit((unsigned char)s[0]) && h &&
-                    isalpha((unsigned char)h[1])) {
-                        snprintf(st->prop.qual, sizeof(st->prop.qual), "%s", s);
+                if (cx->tt.v[i].kind == TEXT_WORD && isdigit((unsigned char)s[0]) &&
+                    (h = strchr(s, '-')) && isalpha((unsigned char)h[1])) {
+                        str_copy(st->prop.qual, sizeof(st->prop.qual), s);
                         return;
                 }
         }
@@ -1349,7 +1394,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                 }
         if (theme < 0 && cx->w[p]->role == '!')
                 theme = lexicon_frame_theme(cx->lx, cx->w[p]->frame);
-        snprintf(st->prop.theme, sizeof(st->prop.theme), "%s",
+        str_copy(st->prop.theme, sizeof(st->prop.theme),
                  lexicon_theme_name(cx->lx, theme));
         unit_at = find_quantity(cx, cl.c0, cl.c1, &st->prop.qty);
         /* numbers are compared only for count frames: elsewhere they
@@ -1364,8 +1409,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
         if (cl.has_speaker) {
                 st->speaker = cl.speaker;
         } else {
-                snprintf(st->speaker.name, sizeof(st->speaker.name), "%s",
-                         cx->art->source);
+                str_copy(st->speaker.name, sizeof(st->speaker.name), cx->art->source);
         }
         make_gist(cx, cx->w[p]->frame, st->prop.theme, &agent, &patient, st);
         st->strength = 0.6 + (st->prop.agent[0] && st->prop.patient[0] ? 0.2 : 0) +
@@ -1742,7 +1786,7 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
                                           LX_FALSE | LX_HEDGE | LX_INTENT | LX_HYPO))))
                                 continue;
                         if (w && (w->flags & LX_VERB))
-                                snprintf(lem, sizeof(lem), "%s", w->lemma);
+                                str_copy(lem, sizeof(lem), w->lemma);
                         else
                                 text_lemma_guess(norm(cx, i), lem);
                         /* "weightlessness" and "weightless" key alike */
@@ -1775,17 +1819,16 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
         if (cl.has_speaker)
                 base.speaker = cl.speaker;
         else
-                snprintf(base.speaker.name, sizeof(base.speaker.name), "%s",
-                         cx->art->source);
+                str_copy(base.speaker.name, sizeof(base.speaker.name), cx->art->source);
         s0 = sv[0].tok0;
         s1 = sv[ns - 1].tok0 + sv[ns - 1].ntok;
         for (k = 0; k < nterm; k++) {
                 struct stmt st = base;
 
                 snprintf(st.prop.frame, sizeof(st.prop.frame), "claim");
-                snprintf(st.prop.agent, sizeof(st.prop.agent), "%s", terms[k]);
+                str_copy(st.prop.agent, sizeof(st.prop.agent), terms[k]);
                 /* an unknown word (a name) is salient enough on its own */
-                snprintf(st.prop.theme, sizeof(st.prop.theme), "%s",
+                str_copy(st.prop.theme, sizeof(st.prop.theme),
                          freq[k] == 0 ? "name" : "term");
                 span_text(cx, s0, s1, st.gist, sizeof(st.gist));
                 if (add_stmt(cx, lim, s0, s1, &st, out) < 0)
@@ -1854,9 +1897,12 @@ static const char *const subordinators[] = {
 
 static const char *const relatives[] = {"that", "which", "who", NULL};
 
-#define CLS_SIZE 1024 /* power of two, > 2x the words below */
+#define CLS_SIZE 512 /* power of two, > 2x the words below */
+#define CLS_WORD 24  /* longer than any word below, NUL included */
+/* The words inline and zero-padded: a token's normalised form is
+ * zero-padded too (text.h), so one fixed-size memcmp compares them. */
 static struct {
-        const char *word;
+        char word[CLS_WORD];
         uint32_t hash;
         uint32_t bits;
 } cls_table[CLS_SIZE];
@@ -1870,14 +1916,15 @@ static uint64_t cls_filter[64];
 static void cls_add(const char *const *list, uint32_t bits)
 {
         for (; *list; list++) {
-                uint32_t i = text_hash(*list) & (CLS_SIZE - 1);
+                uint32_t h = text_hash(*list), i = h & (CLS_SIZE - 1);
 
-                while (cls_table[i].word && strcmp(cls_table[i].word, *list) != 0)
+                if (strlen(*list) >= CLS_WORD)
+                        abort(); /* a word list above outgrew CLS_WORD */
+                while (cls_table[i].word[0] && strcmp(cls_table[i].word, *list) != 0)
                         i = (i + 1) & (CLS_SIZE - 1);
-                cls_table[i].word = *list;
-                cls_table[i].hash = text_hash(*list);
-                cls_filter[CLS_FBIT(cls_table[i].hash) / 64] |=
-                    1ull << (CLS_FBIT(cls_table[i].hash) % 64);
+                strcpy(cls_table[i].word, *list);
+                cls_table[i].hash = h;
+                cls_filter[CLS_FBIT(h) / 64] |= 1ull << (CLS_FBIT(h) % 64);
                 cls_table[i].bits |= bits;
         }
 }
@@ -1901,28 +1948,36 @@ static void cls_build(void)
         cls_add(relatives, CL_REL);
 }
 
-/* Whether NUL-terminated a equals b: inline, for the short words here. */
-static int word_eq(const char *a, const char *b)
-{
-        while (*a && *a == *b) {
-                a++;
-                b++;
-        }
-        return *a == *b;
-}
-
-static uint32_t cls_of(const char *w, uint32_t h)
+/* The closed-class bits of a token's normalised form (TEXT_NORM_MAX
+ * bytes, zero-padded) whose text_hash is h. */
+static uint32_t cls_of(const char *norm, uint32_t h)
 {
         uint32_t i = h & (CLS_SIZE - 1);
 
         if (!(cls_filter[CLS_FBIT(h) / 64] & (1ull << (CLS_FBIT(h) % 64))))
                 return 0;
-        while (cls_table[i].word) {
-                if (cls_table[i].hash == h && word_eq(cls_table[i].word, w))
+        while (cls_table[i].word[0]) {
+                if (cls_table[i].hash == h &&
+                    memcmp(cls_table[i].word, norm, CLS_WORD) == 0)
                         return cls_table[i].bits;
                 i = (i + 1) & (CLS_SIZE - 1);
         }
         return 0;
+}
+
+/* lexicon_is_abbrev for text_sentences, from the flags already looked
+ * up: norm is the normalised form of one of the article's tokens (else
+ * the lexicon is asked). */
+static int tok_is_abbrev(const void *ctx, const char *norm)
+{
+        const struct ctx *cx = ctx;
+        uintptr_t p = (uintptr_t)norm, v0 = (uintptr_t)cx->tt.v,
+                  v1 = (uintptr_t)(cx->tt.v + cx->tt.n);
+
+        if (p < v0 || p >= v1 ||
+            (p - v0) % sizeof(struct text_tok) != offsetof(struct text_tok, norm))
+                return lexicon_is_abbrev(cx->lx, norm);
+        return (cx->fl[(p - v0) / sizeof(struct text_tok)] & LX_ABBREV) != 0;
 }
 
 int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
@@ -1952,17 +2007,24 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         cx.cls = cx.fl + n1;
         cx.ment = (int *)(cx.cls + n1);
         pthread_once(&cls_once, cls_build);
-        for (i = 0; i < n1; i++) {
+        for (i = 0; i < cx.tt.n; i++) {
                 const struct text_tok *t = &cx.tt.v[i];
-                const struct lex_word *w =
-                    i < cx.tt.n ? lexicon_word_hashed(lx, t->norm, t->hash) : NULL;
+                const struct lex_word *w = lexicon_word_tok(lx, t->norm, t->hash);
+                uint32_t c = cls_of(t->norm, t->hash), f = w ? w->flags : 0;
 
+                /* "V6", "A3": model codes with digits name no speaker */
+                if (t->kind == TEXT_WORD && t->cap && !(c & CL_NOTNAME) &&
+                    !has_digit(t->norm))
+                        f |= TF_NAME;
                 cx.w[i] = w;
-                cx.fl[i] = w ? w->flags : 0;
-                cx.cls[i] = i < cx.tt.n ? cls_of(t->norm, t->hash) : 0;
+                cx.fl[i] = f;
+                cx.cls[i] = c;
                 cx.ment[i] = -1;
         }
-        if ((ns = text_sentences(&cx.tt, lexicon_is_abbrev, lx, max_sents, &sv)) < 0)
+        cx.w[i] = NULL;
+        cx.fl[i] = cx.cls[i] = 0;
+        cx.ment[i] = -1;
+        if ((ns = text_sentences(&cx.tt, tok_is_abbrev, &cx, max_sents, &sv)) < 0)
                 goto out;
         for (i = 0; i < (size_t)ns; i++) {
                 size_t s0 = sv[i].tok0, s1 = s0 + sv[i].ntok, k, nm0 = cx.nm;

@@ -42,6 +42,25 @@ struct strmap {
         uint64_t *filter;
 };
 
+/* The words map once more, for tokens (lexicon_word_tok): each slot
+ * holds its key zero-padded, so a token's zero-padded normalised form
+ * is compared with one fixed-size memcmp, and a filter (as in strmap)
+ * answers most misses.  Forms of TOK_KEY bytes or more are left to the
+ * words map. */
+#define TOK_KEY 24
+
+struct tokslot {
+        char key[TOK_KEY]; /* "" for a free slot */
+        uint32_t hash;
+        int32_t val;
+};
+
+struct tokmap {
+        struct tokslot *slots;
+        uint64_t *filter; /* 16 * cap bits */
+        size_t cap;
+};
+
 struct lexicon {
         struct strmap words; /* form -> index into wordv */
         struct lex_word *wordv;
@@ -65,6 +84,7 @@ struct lexicon {
         char *units[MAX_NAMES];
         int nunits;
         struct strmap freq;    /* lemma -> WordNet sense-tagged count */
+        struct tokmap tok;     /* the words map again, keys inline */
         struct strmap strings; /* interned strings (lemmas) */
         char **strv;
         size_t nstr, capstr;
@@ -777,6 +797,38 @@ static int load_file(struct lexicon *lx, const char *dir, const struct lex_file 
         return rc;
 }
 
+/* Builds lx->tok from the words map (keys shorter than TOK_KEY).
+ * Returns 0 or -1. */
+static int tokmap_build(struct lexicon *lx)
+{
+        const struct strmap *m = &lx->words;
+        struct tokmap *t = &lx->tok;
+        size_t i, cap = 1024;
+
+        while (cap < m->n * 2)
+                cap *= 2;
+        if (!(t->slots = calloc(cap, sizeof(*t->slots))) ||
+            !(t->filter = calloc(cap * 16 / 64, sizeof(*t->filter))))
+                return -1;
+        t->cap = cap;
+        for (i = 0; i < m->cap; i++) {
+                const struct strmap_slot *sl = &m->slots[i];
+                size_t j, b;
+
+                if (!sl->koff || sl->len >= TOK_KEY || sl->len == 0)
+                        continue;
+                for (j = strmap_home(sl->hash, cap); t->slots[j].key[0];
+                     j = (j + 1) & (cap - 1))
+                        ;
+                memcpy(t->slots[j].key, m->pool + sl->koff - 1, sl->len);
+                t->slots[j].hash = sl->hash;
+                t->slots[j].val = sl->val;
+                b = strmap_fbit(sl->hash, cap);
+                t->filter[b / 64] |= 1ull << (b % 64);
+        }
+        return 0;
+}
+
 struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
 {
         struct lexicon *lx = calloc(1, sizeof(*lx));
@@ -794,6 +846,10 @@ struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
         for (i = 0; i < sizeof(lex_files) / sizeof(lex_files[0]); i++)
                 if (load_file(lx, dir, &lex_files[i], errstr, errstr_size) < 0)
                         goto fail;
+        if (tokmap_build(lx) < 0) {
+                set_err(errstr, errstr_size, "out of memory");
+                goto fail;
+        }
         return lx;
 fail:
         lexicon_free(lx);
@@ -813,6 +869,8 @@ void lexicon_free(struct lexicon *lx)
         strmap_free(&lx->irregular);
         strmap_free(&lx->strings);
         strmap_free(&lx->freq);
+        free(lx->tok.slots);
+        free(lx->tok.filter);
         for (i = 0; i < lx->nirr; i++)
                 free(lx->irrv[i]);
         for (i = 0; i < lx->nstr; i++)
@@ -878,6 +936,24 @@ const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char 
         int i = strmap_find_h(&lx->words, norm, hash);
 
         return i >= 0 ? &lx->wordv[i] : NULL;
+}
+
+const struct lex_word *lexicon_word_tok(const struct lexicon *lx, const char *norm,
+                                        uint32_t hash)
+{
+        const struct tokmap *t = &lx->tok;
+        size_t i, b = strmap_fbit(hash, t->cap);
+
+        if (norm[TOK_KEY - 1])
+                return lexicon_word_hashed(lx, norm, hash); /* a long form */
+        if (!(t->filter[b / 64] & (1ull << (b % 64))))
+                return NULL;
+        for (i = strmap_home(hash, t->cap); t->slots[i].key[0];
+             i = (i + 1) & (t->cap - 1))
+                if (t->slots[i].hash == hash &&
+                    memcmp(t->slots[i].key, norm, TOK_KEY) == 0)
+                        return &lx->wordv[t->slots[i].val];
+        return NULL;
 }
 
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma)

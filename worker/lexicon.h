@@ -80,6 +80,12 @@ const struct lex_word *lexicon_word(const struct lexicon *lx, const char *norm);
 const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char *norm,
                                            uint32_t hash);
 
+/* lexicon_word_hashed for a token's normalised form (struct
+ * text_tok.norm): norm is TEXT_NORM_MAX (32) bytes, zero after its NUL.
+ * One filter test for most words, a fixed-size compare for the rest. */
+const struct lex_word *lexicon_word_tok(const struct lexicon *lx, const char *norm,
+                                        uint32_t hash);
+
 /* How common a lemma is (WordNet's sense-tagged count; 0 when unknown,
  * e.g. most names).  Salience for claim-level propositions. */
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma);

@@ -177,20 +177,6 @@ static int toks_reserve(struct text_toks *tt, size_t want)
         return 0;
 }
 
-static struct text_tok *tok_push(struct text_toks *tt)
-{
-        struct text_tok *t;
-
-        if (tt->n == tt->cap && toks_reserve(tt, 1) < 0)
-                return NULL;
-        t = &tt->v[tt->n++];
-        t->num = 0;
-        t->kind = 0;
-        t->cap = t->upper = 0;
-        t->norm[0] = t->norm[1] = '\0';
-        return t;
-}
-
 #define HASH_SEED  2166136261u /* FNV-1a */
 #define HASH_PRIME 16777619u
 
@@ -393,10 +379,10 @@ static int is_nt(const unsigned char *s, size_t i, size_t len, size_t *end)
 }
 
 /* The token starting at s[i] (not a space), of class cc (ASCII a) and k
- * bytes: fills t and returns the end offset. */
+ * bytes, the ntok-th of the text (t[-1] is the one before): fills t and
+ * returns the end offset. */
 static size_t scan_token(const unsigned char *s, size_t i, size_t len, size_t k,
-                         enum cclass cc, char a, struct text_toks *out,
-                         struct text_tok *t)
+                         enum cclass cc, char a, size_t ntok, struct text_tok *t)
 {
         size_t end;
 
@@ -432,7 +418,7 @@ static size_t scan_token(const unsigned char *s, size_t i, size_t len, size_t k,
                 end = scan_word(s, i, len, t);
                 return end > i ? end : i + k;
         }
-        if (cc == C_APOS && i + k < len && a_alpha(s[i + k]) && out->n > 1 &&
+        if (cc == C_APOS && i + k < len && a_alpha(s[i + k]) && ntok > 1 &&
             t[-1].kind == TEXT_WORD && t[-1].off + t[-1].len == i) {
                 /* 's, n't, 'd, 'm joined to the previous word */
                 size_t nn = 1;
@@ -478,12 +464,11 @@ static void word_tables_build(void)
         }
 }
 
-/* Whether the ASCII word s[i0..i) has two letters or more, all upper
- * case (decided at its first lower-case letter, mostly the second). */
-static int all_upper(const unsigned char *s, size_t i0, size_t i)
+/* Whether the ASCII word s[i0..i), after letters upper-case letters, has
+ * two letters or more, all upper case (decided at its first lower-case
+ * letter, mostly the second). */
+static int all_upper(const unsigned char *s, size_t i0, size_t i, unsigned letters)
 {
-        unsigned letters = 0;
-
         for (; i0 < i; i0++) {
                 if (a_upper(s[i0]))
                         letters++;
@@ -496,9 +481,9 @@ static int all_upper(const unsigned char *s, size_t i0, size_t i)
 /* The common token: a word of ASCII letters and digits starting with a
  * letter at s[i], ended by the text's end or an ASCII byte that cannot
  * continue it (not an apostrophe, hyphen or dot), and short enough for
- * the normalised form.  Fills t as scan_token would and returns the end
- * offset, or returns 0 when the word is no such one (scan_token then
- * reads it). */
+ * the normalised form (zero-filled by the caller).  Fills t as
+ * scan_token would and returns the end offset, or returns 0 when the
+ * word is no such one (scan_token then reads it). */
 static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t len,
                                      struct text_tok *t)
 {
@@ -516,15 +501,25 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
         *n = '\0';
         t->kind = TEXT_WORD;
         t->cap = a_upper(s[i0]);
-        t->upper = (uint8_t)all_upper(s, i0, i);
+        /* a lower-case first letter settles it */
+        t->upper = t->cap && all_upper(s, i0 + 1, i, 1);
         t->hash = h;
         return i;
+}
+
+/* The class of the character at s[i] (not ASCII), its ASCII folding in
+ * *a and its length in *k. */
+static enum cclass classify_at(const unsigned char *s, size_t i, size_t len, char *a,
+                               size_t *k)
+{
+        return classify(utf8_next(s, i, len, k), a);
 }
 
 int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks *out)
 {
         const unsigned char *s = (const unsigned char *)str;
-        size_t i = 0, k;
+        size_t i = 0, n, cap;
+        struct text_tok *v;
         int nls = 2;
 
         pthread_once(&ascii_once, ascii_build);
@@ -532,42 +527,73 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
          * for most texts */
         if (toks_reserve(out, (len / 4 < max_toks ? len / 4 : max_toks) + 16) < 0)
                 return -1;
-        while (i < len && out->n < max_toks) {
+        /* the array in locals: stores to tokens cannot change them */
+        v = out->v;
+        n = out->n;
+        cap = out->cap;
+        while (i < len) {
                 unsigned c = s[i];
                 struct text_tok *t;
                 enum cclass cc;
-                size_t end;
-                char a;
+                size_t end, k = 1;
+                char a = (char)c;
 
                 if (c == ' ') { /* fast path */
                         i++;
                         continue;
                 }
                 if (c < 0x80) {
-                        k = 1;
                         cc = (enum cclass)ascii_class[c];
-                        a = (char)c;
                 } else {
-                        cc = classify(utf8_next(s, i, len, &k), &a);
+                        char a2;
+                        size_t k2;
+
+                        cc = classify_at(s, i, len, &a2, &k2);
+                        a = a2;
+                        k = k2;
                 }
                 if (cc == C_SPACE || cc == C_NL) {
                         nls += cc == C_NL;
                         i += k;
                         continue;
                 }
-                if (!(t = tok_push(out)))
-                        return -1;
+                if (n >= max_toks)
+                        break;
+                if (n == cap) {
+                        out->n = n;
+                        if (toks_reserve(out, 1) < 0)
+                                return -1;
+                        v = out->v;
+                        cap = out->cap;
+                }
+                t = &v[n++];
+                memset(t->norm, 0, sizeof(t->norm));
                 t->off = (uint32_t)i;
+                t->num = 0;
                 t->para = nls >= 2;
                 t->nl = nls >= 1;
                 nls = 0;
-                if (!(cc == C_ALPHA && c < 0x80 && (end = scan_ascii_word(s, i, len, t))))
-                        end = scan_token(s, i, len, k, cc, a, out, t);
-                if (end <= i)
-                        end = i + k;
+                if (cc == C_ALPHA && c < 0x80 && (end = scan_ascii_word(s, i, len, t))) {
+                        ;
+                } else if (c < 0x80 &&
+                           (cc == C_PUNCT || cc == C_DASH || cc == C_DQUOTE)) {
+                        /* ASCII punctuation and the double quote */
+                        t->kind = cc == C_DQUOTE ? TEXT_QUOTE : TEXT_PUNCT;
+                        t->cap = t->upper = 0;
+                        t->norm[0] = (char)c;
+                        t->hash = (HASH_SEED ^ c) * HASH_PRIME;
+                        end = i + 1;
+                } else {
+                        t->kind = 0;
+                        t->cap = t->upper = 0;
+                        end = scan_token(s, i, len, k, cc, a, n, t);
+                        if (end <= i)
+                                end = i + k;
+                }
                 t->len = (uint32_t)(end - i);
                 i = end;
         }
+        out->n = n;
         return 0;
 }
 
@@ -616,6 +642,9 @@ long text_sentences(const struct text_toks *tt,
                 size_t end;
                 int q;
 
+                /* a word inside a paragraph neither quotes nor ends */
+                if (t->kind == TEXT_WORD && !t->para)
+                        continue;
                 if (i > start && t->para) {
                         if (sent_push(&v, &n, &cap, start, i) < 0)
                                 goto fail;
@@ -719,12 +748,32 @@ static const char *const stopwords[] = {
     "claim",   "claims", "via",   "just",   "yes",    "get",    "got",     "may",
     "might",   "must",   "one",   "two",    "first",  "last",   NULL};
 
-int text_is_stopword(const char *norm)
+/* The stop words in an open-addressing table by text_hash, built once. */
+#define STOP_SIZE 512 /* power of two, > 2x the words above */
+static const char *stop_table[STOP_SIZE];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static void stop_build(void)
 {
         const char *const *p;
 
-        for (p = stopwords; *p; p++)
-                if (strcmp(*p, norm) == 0)
+        for (p = stopwords; *p; p++) {
+                uint32_t i = text_hash(*p) & (STOP_SIZE - 1);
+
+                while (stop_table[i] && strcmp(stop_table[i], *p) != 0)
+                        i = (i + 1) & (STOP_SIZE - 1);
+                stop_table[i] = *p;
+        }
+}
+
+int text_is_stopword(const char *norm)
+{
+        uint32_t i;
+
+        pthread_once(&stop_once, stop_build);
+        for (i = text_hash(norm) & (STOP_SIZE - 1); stop_table[i];
+             i = (i + 1) & (STOP_SIZE - 1))
+                if (strcmp(stop_table[i], norm) == 0)
                         return 1;
         return 0;
 }

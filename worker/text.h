@@ -19,7 +19,9 @@ enum text_kind {
 
 struct text_tok {
         uint32_t off, len;        /* bytes in the original text */
-        char norm[TEXT_NORM_MAX]; /* lower case; punctuation as ASCII */
+        /* lower case; punctuation as ASCII; every byte after the
+         * terminating NUL is zero too, so fixed-size compares work */
+        char norm[TEXT_NORM_MAX];
         double num;               /* TEXT_NUM: the value */
         uint32_t hash;            /* text_hash(norm) */
         uint8_t kind;             /* enum text_kind */
