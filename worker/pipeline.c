@@ -41,6 +41,7 @@ struct keyslot {
         char *key;
         const struct cand **v;
         size_t n, cap;
+        size_t nstore; /* v[0..nstore) came from the store */
 };
 
 /* Per-batch working state. */
@@ -340,6 +341,8 @@ static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items
                                 goto done;
                 }
         }
+        for (i = 0; i < nk; i++)
+                ksv[i]->nstore = ksv[i]->n;
         rc = 0;
 done:
         store_query_clear(&q);
@@ -439,12 +442,15 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                                 goto done;
                 }
                 /* Earlier news (not an earlier try at this same article),
-                 * then the article's own other statements of the key. */
+                 * then the article's own other statements of the key.  The
+                 * batch's earlier articles have other ids (seen_before). */
                 for (k = 0; k < ks->n; k++) {
-                        const char *aid =
-                            json_string_value(json_object_get(ks->v[k]->article, "id"));
+                        const char *aid = k >= ks->nstore
+                                              ? NULL
+                                              : json_string_value(json_object_get(
+                                                    ks->v[k]->article, "id"));
 
-                        if (aid && strcmp(aid, it->art->id) != 0)
+                        if (k >= ks->nstore || (aid && strcmp(aid, it->art->id) != 0))
                                 cv[nc++] = *ks->v[k];
                 }
                 for (k = 0; k < sl->n; k++) {

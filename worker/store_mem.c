@@ -35,6 +35,7 @@ struct mrec;
 struct mkey {
         struct mrec **v;
         size_t n, cap;
+        size_t n_json; /* records put as JSON, not parsed into cand yet */
         char name[];
 };
 
@@ -376,8 +377,8 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                       size_t errstr_size)
 {
         struct mem_store *m = (struct mem_store *)s;
-        const struct mkey *k;
-        size_t i, j, from, head;
+        struct mkey *k;
+        size_t i, j, from, head, most;
 
         q->done = calloc(q->n_articles ? q->n_articles : 1, sizeof(*q->done));
         if (q->want_cands)
@@ -396,8 +397,9 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                         goto fail;
                 if (!(k = key_find(m, q->keys[i])))
                         continue;
+                most = q->max_per_key && k->n > q->max_per_key ? q->max_per_key : k->n;
                 if (q->want_cands &&
-                    !(q->cands[i].v = malloc((k->n ? k->n : 1) * sizeof(*q->cands[i].v))))
+                    !(q->cands[i].v = malloc((most ? most : 1) * sizeof(*q->cands[i].v))))
                         goto fail;
                 /* all, or the oldest half and the newest half */
                 head =
@@ -411,11 +413,15 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                         if (q->want_cands) {
                                 struct mrec *r = k->v[j];
 
-                                /* a record put as JSON: parse it once */
-                                if (!r->has_cand &&
-                                    cand_from_record(r->doc, &r->cand) == 0)
+                                /* a record put as JSON: parse it once (when
+                                 * there is none, r itself is not read: it
+                                 * is cold, and the caller reads it soon) */
+                                if (k->n_json && !r->has_cand &&
+                                    cand_from_record(r->doc, &r->cand) == 0) {
                                         r->has_cand = 1;
-                                if (r->has_cand)
+                                        k->n_json--;
+                                }
+                                if (!k->n_json || r->has_cand)
                                         q->cands[i].v[q->cands[i].n++] = &r->cand;
                                 continue;
                         }
@@ -530,6 +536,7 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         if (key_reserve(k) == -1 || mtab_add(&m->recs, h, r) == -1)
                 goto fail;
         key_insert(k, r);
+        k->n_json += !r->has_cand;
         return 0;
 fail:
         rec_release(r);
