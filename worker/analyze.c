@@ -151,6 +151,15 @@ static const char *norm(const struct ctx *cx, size_t i)
         return cx->tt.v[i].norm;
 }
 
+/* Whether token i's normalised form is the string literal lit: one
+ * fixed-size compare, as the form is TEXT_NORM_MAX bytes, zero-padded. */
+#define norm_is(cx, i, lit)                                                              \
+        (sizeof(lit) <= TEXT_NORM_MAX && memcmp(norm((cx), (i)), (lit), sizeof(lit)) == 0)
+
+/* norm_is for s, a token's normalised form (norm(cx, i)). */
+#define form_is(s, lit)                                                                  \
+        (sizeof(lit) <= TEXT_NORM_MAX && memcmp((s), (lit), sizeof(lit)) == 0)
+
 static int is_punct(const struct ctx *cx, size_t i, char c)
 {
         return cx->tt.v[i].kind == TEXT_PUNCT && cx->tt.v[i].norm[0] == c;
@@ -230,9 +239,13 @@ static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
                         }
                         if (n + l + 2 >= sizeof(phrase))
                                 break;
-                        phrase[n++] = ' ';
                         h = text_hash_more(h, " ");
                         h = text_hash_more(h, s);
+                        /* no alias has the phrase's hash: the lookup
+                         * would find nothing and end the loop */
+                        if (!lexicon_entity_maybe(cx->lx, h))
+                                break;
+                        phrase[n++] = ' ';
                         memcpy(phrase + n, s, l + 1);
                         n += l;
                 }
@@ -314,14 +327,14 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
         if (!org && m->t1 + 2 < s1 && is_punct(cx, m->t1, ',')) {
                 size_t a = m->t1 + 1;
 
-                if (strcmp(norm(cx, a), "the") == 0)
+                if (norm_is(cx, a, "the"))
                         a++;
                 if (a + 1 < s1 && cx->ment[a] >= 0 &&
                     strcmp(cx->mv[cx->ment[a]].kind, "name") != 0) {
                         size_t e = cx->mv[cx->ment[a]].t1;
 
-                        if (e < s1 && (strcmp(norm(cx, e), "'s") == 0 ||
-                                       cx->tt.v[e].kind == TEXT_WORD))
+                        if (e < s1 &&
+                            (norm_is(cx, e, "'s") || cx->tt.v[e].kind == TEXT_WORD))
                                 org = &cx->mv[cx->ment[a]];
                 }
         }
@@ -352,7 +365,7 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                 n = match_alias(cx, i, s1, &e);
 
                 if (n && (cx->tt.v[i].cap || cx->tt.v[i].kind != TEXT_WORD ||
-                          strcmp(norm(cx, i), "the") == 0)) {
+                          norm_is(cx, i, "the"))) {
                         if (!(m = mention_push(cx, i, i + n)))
                                 return -1;
                         str_copy(m->ent.id, sizeof(m->ent.id), e->id);
@@ -432,21 +445,21 @@ static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl
         const char *s = norm(cx, i);
 
         /* "the" is CL_NOTNAME: the bit spares most words the strcmp */
-        if ((cx->cls[i] & CL_NOTNAME) && strcmp(s, "the") == 0 && i + 1 < cl->c1 &&
+        if ((cx->cls[i] & CL_NOTNAME) && form_is(s, "the") && i + 1 < cl->c1 &&
             (cx->cls[i + 1] & CL_COREF))
                 s = norm(cx, i + 1);
         else if (!(cx->cls[i] & CL_PRON))
                 return 0;
-        if (strcmp(s, "group") == 0 || strcmp(s, "company") == 0 ||
-            strcmp(s, "firm") == 0 || strcmp(s, "carmaker") == 0) {
+        if (form_is(s, "group") || form_is(s, "company") || form_is(s, "firm") ||
+            form_is(s, "carmaker")) {
                 if (cx->last_named.id[0]) {
                         *out = cx->last_named;
                         return 1;
                 }
                 return 0;
         }
-        if (s[0] == 'w' || s[0] == 'o' || strcmp(s, "us") == 0 || strcmp(s, "i") == 0 ||
-            strcmp(s, "my") == 0) {
+        if (s[0] == 'w' || s[0] == 'o' || form_is(s, "us") || form_is(s, "i") ||
+            form_is(s, "my")) {
                 if (cl->has_speaker && cl->speaker.id[0]) {
                         *out = cl->speaker;
                         return 1;
@@ -457,9 +470,9 @@ static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl
                 *out = cl->person;
                 return 1;
         }
-        if (s[0] == 'h' || s[0] == 's' || strcmp(s, "official") == 0 ||
-            strcmp(s, "minister") == 0 || strcmp(s, "president") == 0 ||
-            strcmp(s, "spokesman") == 0 || strcmp(s, "spokeswoman") == 0) {
+        if (s[0] == 'h' || s[0] == 's' || form_is(s, "official") ||
+            form_is(s, "minister") || form_is(s, "president") ||
+            form_is(s, "spokesman") || form_is(s, "spokeswoman")) {
                 if (cl->has_speaker && cl->speaker.id[0])
                         *out = cl->speaker;
                 else if (cx->last_speaker.id[0])
@@ -581,8 +594,8 @@ static size_t np_head(const struct ctx *cx, size_t i, size_t hi)
 {
         size_t k, head = 0;
 
-        if (i < hi && (strcmp(norm(cx, i), "the") == 0 || strcmp(norm(cx, i), "a") == 0 ||
-                       strcmp(norm(cx, i), "an") == 0 || strcmp(norm(cx, i), "any") == 0))
+        if (i < hi && (norm_is(cx, i, "the") || norm_is(cx, i, "a") ||
+                       norm_is(cx, i, "an") || norm_is(cx, i, "any")))
                 i++;
         for (k = i; k < hi && k < i + 5; k++) {
                 const struct text_tok *t = &cx->tt.v[k];
@@ -638,14 +651,14 @@ static int thing_patient(struct ctx *cx, size_t p, char role, const struct claus
 
         if (role == 'n') {
                 if (i < cl->c1 && (cx->cls[i] & (CL_PREP_PATIENT | CL_PREP_NOUN)) &&
-                    strcmp(norm(cx, i), "in") != 0 && strcmp(norm(cx, i), "with") != 0)
+                    !norm_is(cx, i, "in") && !norm_is(cx, i, "with"))
                         h = np_head(cx, i + 1, cl->c1);
         } else if (role == '+') {
                 /* a verb's object names a specific thing: "hit the
                  * building", not "hit records" or "one hit wonder" */
                 if (i < cl->c1 && (cx->cls[i] & CL_PREP_PATIENT))
                         i++;
-                if (i < cl->c1 && strcmp(norm(cx, i), "the") == 0)
+                if (i < cl->c1 && norm_is(cx, i, "the"))
                         h = np_head(cx, i, cl->c1);
         }
         if (!h)
@@ -678,10 +691,11 @@ static int is_passive(const struct ctx *cx, size_t c0, size_t p)
                 const char *b = norm(cx, i - 1);
 
                 if (cx->cls[i - 1] & CL_BE)
-                        return strcmp(b, "has") && strcmp(b, "have") && strcmp(b, "had");
-                if (!(has_flag(cx, i - 1, LX_NEG) || strcmp(b, "also") == 0 ||
-                      strcmp(b, "not") == 0 || strcmp(b, "reportedly") == 0 ||
-                      strcmp(b, "already") == 0))
+                        return !form_is(b, "has") && !form_is(b, "have") &&
+                               !form_is(b, "had");
+                if (!(has_flag(cx, i - 1, LX_NEG) || form_is(b, "also") ||
+                      form_is(b, "not") || form_is(b, "reportedly") ||
+                      form_is(b, "already")))
                         break;
         }
         return 0;
@@ -995,8 +1009,7 @@ static size_t find_quantity(const struct ctx *cx, size_t c0, size_t c1,
                 j = i + 1;
                 if (t->kind == TEXT_NUM && j < c1 && (cx->cls[j] & CL_SCALE))
                         v *= scale_of(norm(cx, j++));
-                if (j + 1 < c1 &&
-                    (strcmp(norm(cx, j), "and") == 0 || strcmp(norm(cx, j), "to") == 0) &&
+                if (j + 1 < c1 && (norm_is(cx, j, "and") || norm_is(cx, j, "to")) &&
                     cx->tt.v[j + 1].kind == TEXT_NUM) {
                         v = (v + cx->tt.v[j + 1].num) / 2; /* a range: its middle */
                         j += 2;
@@ -1075,7 +1088,7 @@ static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
                 hi = p + 6 < cl->c1 ? p + 6 : cl->c1;
         for (i = lo; i < hi; i++) {
                 if (i < p && has_flag(cx, i, LX_NEG) &&
-                    !(i + 1 < p && strcmp(norm(cx, i + 1), "only") == 0)) {
+                    !(i + 1 < p && norm_is(cx, i + 1, "only"))) {
                         st->negated = 1;
                         if (!st->cue || strcmp(st->cue, "antonym"))
                                 st->cue = "negation";
@@ -1086,16 +1099,16 @@ static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
                         st->modality = MOD_HEDGED;
                 else if (has_flag(cx, i, LX_INTENT) && st->modality == MOD_FACT)
                         st->modality = MOD_INTENT;
-                if (strcmp(norm(cx, i), "will") == 0)
+                if (norm_is(cx, i, "will"))
                         st->tscope = TIME_FUTURE;
         }
         if (s1 > 0 && is_punct(cx, s1 - 1, '?'))
                 st->modality = MOD_QUESTION;
         for (i = s0; i < s1 && i < s0 + 2; i++)
-                if (strcmp(norm(cx, i), "if") == 0 || strcmp(norm(cx, i), "any") == 0)
+                if (norm_is(cx, i, "if") || norm_is(cx, i, "any"))
                         st->modality = MOD_HYPOTHETICAL;
         for (i = cl->c0; i < cl->c1 && i < cl->c0 + 2; i++)
-                if (strcmp(norm(cx, i), "if") == 0)
+                if (norm_is(cx, i, "if"))
                         st->modality = MOD_HYPOTHETICAL;
 }
 
@@ -1223,7 +1236,7 @@ static size_t speaker_comma(const struct ctx *cx, size_t s0, size_t v, size_t s1
                 if (cx->tt.v[i].kind != TEXT_WORD || has_flag(cx, i, LX_VERB | LX_FRAME))
                         return s0;
         for (i = v + 1; i < s1; i++)
-                if (strcmp(norm(cx, i), "that") == 0 || has_flag(cx, i, LX_FRAME) ||
+                if (norm_is(cx, i, "that") || has_flag(cx, i, LX_FRAME) ||
                     cx->tt.v[i].kind == TEXT_QUOTE)
                         return s0;
         return c;
@@ -1262,14 +1275,14 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
                     has_flag(cx, i, LX_VERB) && cx->ment[i] < 0 &&
                     !(i + 1 < s1 && is_punct(cx, i + 1, ':')) &&
                     !(i > s0 && (cx->cls[i - 1] & CL_BE) && i + 1 < s1 &&
-                      strcmp(norm(cx, i + 1), "to") == 0) &&
+                      norm_is(cx, i + 1, "to")) &&
                     /* "the toll announced by officials": a participle */
                     !(i + 1 < s1 && (cx->cls[i + 1] & CL_PREP_BY))) {
                         v = i;
                         break;
                 }
-                if (norm(cx, i)[0] == 'a' && strcmp(norm(cx, i), "according") == 0 &&
-                    i + 1 < s1 && strcmp(norm(cx, i + 1), "to") == 0 &&
+                if (norm(cx, i)[0] == 'a' && norm_is(cx, i, "according") && i + 1 < s1 &&
+                    norm_is(cx, i + 1, "to") &&
                     entity_at(cx, i + 2 < s1 ? i + 2 : i, cl, &e)) {
                         cl->speaker = e;
                         cl->has_speaker = 1;
@@ -1328,7 +1341,7 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
                 cl->c1 = comma; /* "P, the council said on Friday." */
         } else {
                 cl->c0 = v + 1;
-                if (cl->c0 < s1 && strcmp(norm(cx, cl->c0), "that") == 0)
+                if (cl->c0 < s1 && norm_is(cx, cl->c0, "that"))
                         cl->c0++;
         }
         return v;
@@ -1531,7 +1544,7 @@ static int doubt_question(const struct ctx *cx, size_t s0, size_t s1)
         if (!(cx->cls[s0] & CL_BE) || s1 < s0 + 3)
                 return 0;
         for (i = s0; i < s1; i++)
-                if (strcmp(norm(cx, i), "or") == 0)
+                if (norm_is(cx, i, "or"))
                         return 0;
         return has_flag(cx, s1 - 2, LX_FALSE);
 }
@@ -1558,8 +1571,7 @@ static int dismissal(const struct ctx *cx, size_t s0, size_t i, size_t s1)
                         has_flag(cx, i - 2, LX_RUMOUR));
         }
         /* "put/lay the rumours to rest", "rumour put to rest" */
-        if (strcmp(norm(cx, i), "rest") == 0 && i > s0 + 2 &&
-            strcmp(norm(cx, i - 1), "to") == 0) {
+        if (norm_is(cx, i, "rest") && i > s0 + 2 && norm_is(cx, i - 1, "to")) {
                 for (k = i - 2; k > s0 && i - k < 7; k--)
                         if (has_flag(cx, k, LX_RUMOUR))
                                 return 1;
@@ -1659,7 +1671,7 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
 
                 /* "X may have done A, but didn't do B": a hedge stays in
                  * its coordinate clause unless that clause negates */
-                if (strcmp(norm(cx, i), "but") == 0) {
+                if (norm_is(cx, i, "but")) {
                         if (cur_hedge && cur_neg)
                                 *hedge = 1;
                         cur_hedge = cur_neg = 0;
@@ -1670,13 +1682,13 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                 /* "That panel you heard about isn't real": a sentence-
                  * initial "that" before a noun is a determiner */
                 if ((cx->cls[i] & CL_SUBORD) &&
-                    !(i + 1 < s1 && strcmp(norm(cx, i + 1), "again") == 0) &&
-                    !(i == s0 && strcmp(norm(cx, i), "that") == 0 && i + 1 < s1 &&
+                    !(i + 1 < s1 && norm_is(cx, i + 1, "again")) &&
+                    !(i == s0 && norm_is(cx, i, "that") && i + 1 < s1 &&
                       !cx->cls[i + 1] && !has_flag(cx, i + 1, LX_VERB)))
                         sub = 1;
                 /* a purpose infinitive with a clause of its own: "added
                  * braces to ensure it doesn't bend" */
-                if (strcmp(norm(cx, i), "to") == 0 && i + 2 < s1 &&
+                if (norm_is(cx, i, "to") && i + 2 < s1 &&
                     cx->tt.v[i + 1].kind == TEXT_WORD &&
                     !has_flag(cx, i + 1, LX_DENY | LX_REPORT | LX_ADMIT) &&
                     ((cx->cls[i + 2] & (CL_PRON | CL_REL))))
@@ -1711,7 +1723,7 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                         *deny = 1;
                 /* "alive" answers death only; "safe" any harm */
                 if (wellbeing(cx, s0, i, s1) && *well != 2)
-                        *well = strcmp(norm(cx, i), "alive") == 0 ? 1 : 2;
+                        *well = norm_is(cx, i, "alive") ? 1 : 2;
                 /* "in Nevada, not Texas": a contrast, not a denial */
                 if (!sub && w && (w->flags & LX_NEG) &&
                     !(i > s0 && is_punct(cx, i - 1, ',')) &&
@@ -1985,7 +1997,8 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
 {
         struct ctx cx;
         struct text_sent *sv = NULL;
-        size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i, n1;
+        size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i, n1,
+               nstart = 0;
         long ns;
         int rc = -1, headline_only =
                          (!art->body || !art->body[0]) && art->text_len <= HEADLINE_MAX;
@@ -2020,7 +2033,12 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                 cx.fl[i] = f;
                 cx.cls[i] = c;
                 cx.ment[i] = -1;
+                nstart += (f & (LX_ENT | TF_NAME)) != 0;
         }
+        /* every mention starts at such a word: room for all at once */
+        if (!(cx.mv = malloc((nstart + 1) * sizeof(*cx.mv))))
+                goto out;
+        cx.capm = nstart + 1;
         cx.w[i] = NULL;
         cx.fl[i] = cx.cls[i] = 0;
         cx.ment[i] = -1;

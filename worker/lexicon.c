@@ -979,6 +979,17 @@ const struct lex_entity *lexicon_entity_step(const struct lexicon *lx, const cha
         return v >= 0 && ALIAS_ENT(v) >= 0 ? &lx->entv[ALIAS_ENT(v)] : NULL;
 }
 
+int lexicon_entity_maybe(const struct lexicon *lx, uint32_t hash)
+{
+        const struct strmap *m = &lx->aliases;
+        size_t b;
+
+        if (!m->cap)
+                return 0;
+        b = strmap_fbit(hash, m->cap);
+        return (m->filter[b / 64] & (1ull << (b % 64))) != 0;
+}
+
 const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id)
 {
         int i = strmap_find(&lx->ids, id);

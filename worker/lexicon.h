@@ -100,6 +100,11 @@ const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *ph
 const struct lex_entity *lexicon_entity_step(const struct lexicon *lx, const char *phrase,
                                              uint32_t hash, int *more);
 
+/* 0 when no alias and no alias prefix has text_hash() hash, so that
+ * lexicon_entity_step would return NULL and set *more to 0 for every
+ * phrase with it: a test before a caller builds the phrase (1: maybe). */
+int lexicon_entity_maybe(const struct lexicon *lx, uint32_t hash);
+
 /* The entity with canonical id, or NULL. */
 const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id);
 

@@ -492,6 +492,41 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
         unsigned l = word_low[s[i]];
         char *n = t->norm;
 
+        if (len - i > TEXT_NORM_MAX) {
+                /* 33 bytes or more ahead: no test of the text's end, four
+                 * letters a round, words of 28 letters and more left to
+                 * scan_token (the form is zero-filled: no NUL to write) */
+                const unsigned char *p = s + i;
+                size_t k = 0;
+
+                for (;;) {
+                        if (!(l = word_low[p[k]]))
+                                break;
+                        n[k++] = (char)l;
+                        h = (h ^ l) * HASH_PRIME;
+                        if (!(l = word_low[p[k]]))
+                                break;
+                        n[k++] = (char)l;
+                        h = (h ^ l) * HASH_PRIME;
+                        if (!(l = word_low[p[k]]))
+                                break;
+                        n[k++] = (char)l;
+                        h = (h ^ l) * HASH_PRIME;
+                        if (!(l = word_low[p[k]]))
+                                break;
+                        n[k++] = (char)l;
+                        h = (h ^ l) * HASH_PRIME;
+                        if (k >= 28)
+                                return 0;
+                }
+                if (word_cont[p[k]])
+                        return 0;
+                t->kind = TEXT_WORD;
+                t->cap = a_upper(s[i0]);
+                t->upper = t->cap && all_upper(s, i0 + 1, i + k, 1);
+                t->hash = h;
+                return i + k;
+        }
         do {
                 *n++ = (char)l;
                 h = (h ^ l) * HASH_PRIME;
