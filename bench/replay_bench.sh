@@ -2,9 +2,13 @@
 # replay_bench.sh - end-to-end replay throughput: N articles of about 3 KB
 # (cut from a corpus of real news bodies) through `claimwatch replay
 # --input` with the in-memory store, on one core.  Prints articles/s and
-# MB/s from the replay's own JSON report.
-#   bench/replay_bench.sh [BIN] [CORPUS.csv] [N]
-# Defaults: build/claimwatch, ../shared/eval/corpus/news-bodies.csv, 20000.
+# MB/s from the replay's own JSON report (wall time, from the start of the
+# replay to its report), and the process's CPU time (user+sys, whole
+# process) with articles per CPU second, which moves less when others
+# share the machine.
+#   [RUNS=R] bench/replay_bench.sh [BIN] [CORPUS.csv] [N]
+# Defaults: build/claimwatch, ../shared/eval/corpus/news-bodies.csv, 20000,
+# one run; with RUNS > 1 a last line gives the range of each figure.
 set -euo pipefail
 bin=${1:-build/claimwatch}
 corpus=${2:-../shared/eval/corpus/news-bodies.csv}
@@ -30,13 +34,29 @@ for i in range(n):
 PY
 bytes=$(wc -c <"$tmp/articles.jsonl")
 echo "replay_bench: $n articles, $((bytes / 1000000)) MB" >&2
-taskset -c 0 "$bin" replay --input "$tmp/articles.jsonl" --report json \
-        --report-file "$tmp/report.json" >/dev/null
-python3 - "$tmp/report.json" <<'PY'
+TIMEFORMAT='%3U %3S'
+for run in $(seq 1 "${RUNS:-1}"); do
+        { time taskset -c 0 "$bin" replay --input "$tmp/articles.jsonl" --report json \
+                --report-file "$tmp/report.json" >/dev/null; } 2>"$tmp/cpu"
+        python3 - "$tmp/report.json" "$(tail -1 "$tmp/cpu")" <<'PY' | tee -a "$tmp/runs"
 import json, sys
 r = json.load(open(sys.argv[1]))
 t = r["throughput"]
-print("replay_bench: %d articles, %d statements, %d alerts in %.2f s: %.0f articles/s, %.1f MB/s"
+cpu = sum(float(x) for x in sys.argv[2].split())
+print("replay_bench: %d articles, %d statements, %d alerts in %.2f s: %.0f articles/s, %.1f MB/s;"
+      " cpu %.2f s: %.0f articles/cpu-s"
       % (r["articles"]["processed"], r["statements"], r["alerts"]["total"], t["seconds"],
-         t["articles_per_s"], t["mb_per_s"]))
+         t["articles_per_s"], t["mb_per_s"], cpu, r["articles"]["processed"] / cpu))
 PY
+done
+if [ "${RUNS:-1}" -gt 1 ]; then
+        python3 - "$tmp/runs" <<'PY'
+import re, sys
+rows = [l for l in open(sys.argv[1]) if "articles/s" in l]
+wall = [float(re.search(r"([0-9.]+) articles/s", l).group(1)) for l in rows]
+cpu = [float(re.search(r"([0-9.]+) articles/cpu-s", l).group(1)) for l in rows]
+print("replay_bench: %d runs: %.0f-%.0f articles/s (median %.0f), %.0f-%.0f articles/cpu-s (median %.0f)"
+      % (len(rows), min(wall), max(wall), sorted(wall)[len(wall) // 2], min(cpu), max(cpu),
+         sorted(cpu)[len(cpu) // 2]))
+PY
+fi
