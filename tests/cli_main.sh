@@ -153,8 +153,8 @@ assert alerts[0]["statement"]["stance"] == "deny", alerts[0]["statement"]
 PY
 
 # a party's own account of its conduct ("followed all the rules") against a
-# later report of a sanction ("was fined"): a contradiction, worded as
-# contradicting a statement, not a denial
+# later report of a sanction ("was fined"): following the rules denies
+# breaking them, and the sanction contradicts that denial
 cat >"$tmp/conduct.jsonl" <<'J'
 {"id": "cd-1", "source": "Desk", "published_at": "2024-05-01T09:00:00Z", "title": "", "body": "Acme Corp said it had followed all the rules during the audit."}
 {"id": "cd-2", "source": "Desk", "published_at": "2024-06-01T09:00:00Z", "title": "", "body": "Acme Corp was fined by regulators on Tuesday."}
@@ -164,7 +164,7 @@ python3 - "$tmp/out" <<'PY' && ok || bad "conduct vouched for, then a sanction: 
 import json, sys
 alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 assert [(a["kind"], a["article"]["id"], a["against"]["article"]["id"]) for a in alerts] == [("contradiction", "cd-2", "cd-1")], alerts
-assert "contradicts the statement by Acme Corp" in alerts[0]["summary"], alerts[0]["summary"]
+assert "contradicts the denial by Acme Corp on 2024-05-01 that Acme Corp broke the rules" in alerts[0]["summary"], alerts[0]["summary"]
 PY
 
 echo "cli_main: $pass passed, $fail failed"

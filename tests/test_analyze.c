@@ -134,7 +134,8 @@ static void test_adjunct_speaker(void)
 }
 
 /* A sanction says the one penalised broke the rules: the passive, the
- * object, the subject of "received a fine"; the adjective is no fine. */
+ * object, the subject of "received a fine"; the adjective is no fine,
+ * and following the rules is the negation of breaking them. */
 static void test_sanction(void)
 {
         static const char *const yes[] = {
@@ -148,17 +149,19 @@ static void test_sanction(void)
 
         for (k = 0; k < sizeof(yes) / sizeof(yes[0]); k++) {
                 run(yes[k], &sl);
-                st = with_key(&sl, "comply|name:hadid||rules");
+                st = with_key(&sl, "breach|name:hadid||rules");
                 CHECK(st != NULL);
                 if (st)
-                        CHECK(st->negated == 1);
+                        CHECK(st->negated == 0);
                 stmt_list_free(&sl);
         }
         run("Omar Hadid said the weather was fine and he followed every rule.", &sl);
-        st = with_key(&sl, "comply|name:hadid||rules");
+        st = with_key(&sl, "breach|name:hadid||rules");
         CHECK(st != NULL);
-        if (st)
-                CHECK(st->negated == 0);
+        if (st) {
+                CHECK(st->negated == 1);
+                CHECK_STR(st->cue, "antonym");
+        }
         stmt_list_free(&sl);
 }
 
@@ -221,10 +224,8 @@ static void test_antonym_and_count(void)
             "soldiers "
             "were killed.",
             &sl);
-        st = with_key(&sl, "comply|NG||rules");
-        CHECK(st && st->negated == 1);
-        if (st)
-                CHECK_STR(st->cue, "antonym");
+        st = with_key(&sl, "breach|NG||rules");
+        CHECK(st && st->negated == 0);
         st = with_key(&sl, "kill||PL|");
         CHECK(st && st->prop.qty.has && st->prop.qty.value == 4200 &&
               st->prop.qty.approx);
@@ -520,6 +521,81 @@ static void test_qualifier_and_relative(void)
         stmt_list_free(&sl);
 }
 
+/* An event held while a prohibition was in force breaks the rules; the
+ * same event without one, or a political party, says nothing. */
+static void test_banned_event(void)
+{
+        static const char *const yes[] = {
+            "A local paper reported that a large gathering took place at the Kremlin "
+            "in May, while Russia was under a strict lockdown.",
+            "During the curfew, the Kremlin hosted a party for forty guests, residents "
+            "said.",
+        };
+        static const char *const no[] = {
+            "A large gathering took place at the Kremlin in May, residents said.",
+            "The ruling party in Russia held a congress when the ban on its rivals was "
+            "lifted, officials said.",
+        };
+        struct stmt_list sl;
+        const struct stmt *st;
+        size_t k;
+
+        for (k = 0; k < sizeof(yes) / sizeof(yes[0]); k++) {
+                run(yes[k], &sl);
+                st = with_key(&sl, "breach|RU||rules");
+                CHECK(st != NULL);
+                if (st) {
+                        CHECK(st->negated == 0);
+                        CHECK_STR(st->cue, "prohibited");
+                }
+                stmt_list_free(&sl);
+        }
+        for (k = 0; k < sizeof(no) / sizeof(no[0]); k++) {
+                run(no[k], &sl);
+                CHECK(with_key(&sl, "breach|RU||rules") == NULL);
+                stmt_list_free(&sl);
+        }
+        /* denied: "no party took place" says the rules were kept */
+        run("The Kremlin said no party took place at the Kremlin while the lockdown "
+            "was in force.",
+            &sl);
+        st = with_key(&sl, "breach|RU||rules");
+        CHECK(st && st->negated == 1);
+        stmt_list_free(&sl);
+}
+
+/* A phrasal verb is not its frame's verb: "broke out", "hit out at". */
+static void test_phrasal_verb(void)
+{
+        struct stmt_list sl;
+
+        run("Officials in Chad said a fire broke out in Niger. Chad hit out at Niger "
+            "on Monday.",
+            &sl);
+        CHECK(with_key(&sl, "breach|NE||rules") == NULL);
+        CHECK(with_key(&sl, "attack|TD|NE|") == NULL);
+        stmt_list_free(&sl);
+        run("Officials said Chad hit Niger on Monday.", &sl);
+        CHECK(with_key(&sl, "attack|TD|NE|") != NULL);
+        stmt_list_free(&sl);
+}
+
+/* "has denied" recaps an earlier denial; "denied on Friday" is news. */
+static void test_background_denial(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Peru has repeatedly denied selling rifles to Chile. Bolivia denied on "
+            "Friday selling rifles to Chile.",
+            &sl);
+        st = with_key(&sl, "transfer|PE|CL|weapons");
+        CHECK(st && st->stance == STANCE_DENY && st->background == 1);
+        st = with_key(&sl, "transfer|BO|CL|weapons");
+        CHECK(st && st->stance == STANCE_DENY && st->background == 0);
+        stmt_list_free(&sl);
+}
+
 int main(void)
 {
         char err[256];
@@ -549,6 +625,9 @@ int main(void)
         test_dismissal_and_wellbeing();
         test_thing_patient();
         test_count_clauses();
+        test_banned_event();
+        test_phrasal_verb();
+        test_background_denial();
         lexicon_free(l);
         return check_done("test_analyze");
 }

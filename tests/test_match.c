@@ -265,11 +265,49 @@ static void test_qualifier(void)
         cand_clear(&c[1]);
 }
 
+/* A party that denied P before: in new words and against a claim, the
+ * denial is news again; a word-for-word copy (syndication), a recap in
+ * the present perfect ("has denied") or a bare repeat with no claim on
+ * file is not. */
+static void test_repeated_denial(void)
+{
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000);
+        struct stmt claim = mkst("FR", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt first = mkst("CU", STANCE_DENY, 0, "CU", "VE");
+        struct stmt again = mkst("CU", STANCE_DENY, 0, "CU", "VE");
+        struct cand c[2];
+        struct alert_list al = {0};
+
+        first.cue = again.cue = "deny";
+        first.text = (char *)"Cuba denied shipping arms to Venezuela.";
+        again.text =
+            (char *)"Cuba insisted on Friday that no arms had gone to Venezuela.";
+        c[0] = mkcand(&a1, claim, 0);
+        c[1] = mkcand(&a1, first, 1);
+        CHECK(match_stmt(&mc, &a2, &again, 0, c, 2, 0, &al) == 1);
+        if (al.n)
+                CHECK_STR(against_id(&al.v[0]), "a1");
+        alert_list_free(&al);
+        again.background = 1;
+        CHECK(match_stmt(&mc, &a2, &again, 0, c, 2, 0, &al) == 0);
+        again.background = 0;
+        again.text = first.text;
+        CHECK(match_stmt(&mc, &a2, &again, 0, c, 2, 0, &al) == 0);
+        /* no claim on file: the earlier denial was the news */
+        again.text = (char *)"Cuba again denied that it shipped arms to Venezuela.";
+        CHECK(match_stmt(&mc, &a2, &again, 0, c + 1, 1, 0, &al) == 0);
+        CHECK(al.n == 0);
+        alert_list_free(&al);
+        cand_clear(&c[0]);
+        cand_clear(&c[1]);
+}
+
 int main(void)
 {
         test_denial_then_contradiction();
         test_denial_in_same_article();
         test_no_alert();
+        test_repeated_denial();
         test_numeric();
         test_bound_round_trip();
         test_qualifier();

@@ -189,8 +189,8 @@ static void summarize(char *buf, size_t size, enum alert_kind kind, const char *
                          who(st), who(&against->st), date[0] ? date : "an earlier date",
                          gist);
         } else {
-                /* against a denial, or against a party's own account of
-                 * its conduct ("we followed the rules") */
+                /* against a denial (a party's account of its own
+                 * conduct, "we followed the rules", denies the breach) */
                 snprintf(buf, size, "%s contradicts the %s by %s on %s that %s", who(st),
                          against->st.stance == STANCE_DENY || against->st.negated
                              ? "denial"

@@ -805,6 +805,99 @@ static int sanction_agent(const struct ctx *cx, const struct clause *cl, size_t 
         return 0;
 }
 
+static const char *const lifted[] = {"lifted",  "eased",    "ended", "expired",
+                                     "relaxed", "scrapped", NULL};
+
+/* Whether clause cl puts a prohibition in force around the event at p:
+ * a temporal subordinator (when, while, during, amid, despite) followed
+ * within a few words by a word of prohibition.txt ("when rules banned
+ * indoor mixing", "while the country was under lockdown"). */
+static int prohibited_context(const struct ctx *cx, const struct clause *cl)
+{
+        static const char *const temporal[] = {"when", "while",   "during",
+                                               "amid", "despite", NULL};
+        size_t i, k;
+
+        for (i = cl->c0; i < cl->c1; i++) {
+                if (!in_list(temporal, norm(cx, i)))
+                        continue;
+                for (k = i + 1; k < cl->c1 && k < i + 12; k++) {
+                        size_t j;
+
+                        if (is_punct(cx, k, ';') || is_punct(cx, k, '.'))
+                                break;
+                        if (!has_flag(cx, k, LX_PROHIBIT))
+                                continue;
+                        /* "when the ban was lifted": no longer in force */
+                        for (j = k + 1; j < cl->c1 && j < k + 6; j++)
+                                if (in_list(lifted, norm(cx, j)))
+                                        return 0;
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* Whether the event noun at p is said to have happened: the subject
+ * of "took place", "was held", "happened", or the object of a verb of
+ * holding ("staff held parties", "hosted a gathering"). */
+static int event_happened(const struct ctx *cx, const struct clause *cl, size_t p)
+{
+        static const char *const after[] = {"took",     "take",     "takes", "taking",
+                                            "happened", "occurred", "went",  NULL};
+        static const char *const hold[] = {
+            "held",       "hold",    "holds",     "holding",   "hosted",    "host",
+            "hosts",      "hosting", "threw",     "throw",     "thrown",    "throwing",
+            "attended",   "attend",  "attending", "organised", "organized", "organising",
+            "organizing", "had",     "staged",    "stage",     NULL};
+        size_t i;
+
+        for (i = p + 1; i < cl->c1 && i < p + 4; i++) {
+                if (in_list(after, norm(cx, i)))
+                        return 1;
+                if ((cx->cls[i] & CL_BE) && i + 1 < cl->c1 &&
+                    in_list(hold, norm(cx, i + 1)))
+                        return 1; /* "a party was held" */
+        }
+        for (i = p; i > cl->c0 && p - i < 5; i--) {
+                if (cx->tt.v[i - 1].kind == TEXT_PUNCT)
+                        break;
+                if (in_list(hold, norm(cx, i - 1)))
+                        return 1;
+        }
+        return 0;
+}
+
+/* Who held the event at p: the place it happened ("took place in X",
+ * "a party at X"), its possessor ("his party"), else the subject that
+ * held it ("X hosted a party"). */
+static int event_holder(const struct ctx *cx, const struct clause *cl, size_t p,
+                        const struct entity *subj, int has_subj, struct entity *out)
+{
+        size_t i, k;
+
+        for (i = p + 1; i < cl->c1 && i < p + 6; i++) {
+                if (cx->tt.v[i].kind == TEXT_PUNCT || (cx->cls[i] & CL_SUBORD))
+                        break;
+                if (strcmp(norm(cx, i), "in") != 0 && strcmp(norm(cx, i), "at") != 0)
+                        continue;
+                for (k = i + 1; k < cl->c1 && k < i + 4; k++) {
+                        if (cx->tt.v[k].kind == TEXT_PUNCT)
+                                break;
+                        if (entity_at(cx, k, cl, out))
+                                return 1;
+                }
+        }
+        for (i = p; i > cl->c0 && p - i < 3; i--)
+                if (possessive(norm(cx, i - 1)))
+                        return entity_at(cx, i - 1, cl, out);
+        if (has_subj) {
+                *out = *subj;
+                return 1;
+        }
+        return 0;
+}
+
 /* Fills st->prop from the frame predicate at p in clause [c0, c1).
  * Returns 1 when the proposition has a frame and a role filler. */
 static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct stmt *st,
@@ -828,6 +921,11 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                 if (!has_subj)
                         memset(&subj, 0, sizeof(subj));
                 if (!sanction_agent(cx, cl, p, &subj, subj_at, agent))
+                        return 0;
+        } else if (role == '*') {
+                /* an event held while a prohibition was in force */
+                if (!event_happened(cx, cl, p) || !prohibited_context(cx, cl) ||
+                    !event_holder(cx, cl, p, &subj, has_subj, agent))
                         return 0;
         } else if ((role == '+' || role == '-' || role == 'x' || role == '~') &&
                    is_passive(cx, cl->c0, p)) {
@@ -908,13 +1006,19 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
         }
         set_role(st->prop.agent, agent);
         set_role(st->prop.patient, patient);
-        if (role == '-' || role == '!')
+        if (role == '-')
                 st->cue = "antonym";
+        else if (role == '!')
+                st->cue = "sanction";
+        else if (role == '*')
+                st->cue = "prohibited";
         /* "300 people died in the bombing of the theatre in X": a count
          * frame finds its owner later (count_owner) */
         return st->prop.agent[0] || st->prop.patient[0] ||
                lexicon_frame_count(cx->lx, w->frame);
 }
+
+static const char *const particles[] = {"out", "up", "off", "down", NULL};
 
 /* The first frame predicate in [from, c1) whose noun modifier (if any)
  * is present; returns its index or c1. */
@@ -934,9 +1038,14 @@ static size_t find_predicate(const struct ctx *cx, size_t from, size_t c1)
                         continue;
                 if (w->role == 'p' && (i == 0 || !(cx->cls[i - 1] & CL_BE)))
                         continue;
+                /* a phrasal verb means something else: "broke out",
+                 * "hit out at", "gave up" */
+                if (w->role != 'n' && w->role != '*' && i + 1 < c1 &&
+                    in_list(particles, norm(cx, i + 1)))
+                        continue;
                 /* "their own hands": after a possessive only a noun */
-                if (w->role != 'n' && w->role != '!' && !w->noun && i > 0 &&
-                    possessive(norm(cx, i - 1)))
+                if (w->role != 'n' && w->role != '!' && w->role != '*' && !w->noun &&
+                    i > 0 && possessive(norm(cx, i - 1)))
                         continue;
                 return i;
         }
@@ -1305,6 +1414,18 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
                 st->stance = STANCE_ASSERT;
                 st->modality = MOD_HEDGED;
         }
+        /* "has denied", "has repeatedly denied": a recap */
+        for (i = v; i > s0 && v - i < 3; i--) {
+                const char *b = norm(cx, i - 1);
+
+                if (strcmp(b, "has") == 0 || strcmp(b, "have") == 0) {
+                        st->background = 1;
+                        break;
+                }
+                if (cx->tt.v[i - 1].kind != TEXT_WORD || cx->ment[i - 1] >= 0 ||
+                    strlen(b) < 3 || strcmp(b + strlen(b) - 2, "ly") != 0)
+                        break; /* only an adverb may come between */
+        }
         if (st->stance == STANCE_DENY)
                 st->cue = "deny";
         else if (st->stance == STANCE_ADMIT)
@@ -1405,7 +1526,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                         theme = cx->w[i]->theme;
                         break;
                 }
-        if (theme < 0 && cx->w[p]->role == '!')
+        if (theme < 0 && (cx->w[p]->role == '!' || cx->w[p]->role == '*'))
                 theme = lexicon_frame_theme(cx->lx, cx->w[p]->frame);
         str_copy(st->prop.theme, sizeof(st->prop.theme),
                  lexicon_theme_name(cx->lx, theme));

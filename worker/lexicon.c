@@ -645,7 +645,7 @@ static const struct lex_file lex_files[] = {
     {"themes.txt", F_CLASSES, LX_THEME},    {"units.txt", F_CLASSES, LX_UNIT},
     {"frames.txt", F_FRAMES, LX_FRAME},     {"entities.txt", F_ENTITIES, 0},
     {"dismiss.txt", F_VERBS, LX_DISMISS},   {"rumour.txt", F_WORDS, LX_RUMOUR},
-    {"wellbeing.txt", F_WORDS, LX_WELL},
+    {"wellbeing.txt", F_WORDS, LX_WELL},    {"prohibition.txt", F_WORDS, LX_PROHIBIT},
 };
 
 static int line_frames(struct lexicon *lx, char *line)
@@ -688,11 +688,11 @@ static int line_frames(struct lexicon *lx, char *line)
                 free(lx->gists[f]);
                 return (lx->gists[f] = strdup(tmpl)) ? 0 : -1;
         }
-        if (n < 3 || !strchr("+~<-xnp!", role[0]) || role[1])
+        if (n < 3 || !strchr("+~<-xnp!*", role[0]) || role[1])
                 return -1;
         if ((f = name_index(lx->frames, &lx->nframes, frame)) < 0)
                 return -1;
-        if (role[0] != 'n' && role[0] != 'p')
+        if (role[0] != 'n' && role[0] != 'p' && role[0] != '*')
                 return add_verb(lx, w1, LX_FRAME, f, role[0]);
         if (!(w = word_get(lx, n == 4 ? w2 : w1)))
                 return -1;

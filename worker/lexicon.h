@@ -23,24 +23,25 @@ void lexicon_free(struct lexicon *lx);
 const char *lexicon_default_dir(void);
 
 /* Word classes (struct lex_word.flags); a word may be in several. */
-#define LX_REPORT  0x0001u  /* reporting verb: say, tell, warn */
-#define LX_DENY    0x0002u  /* denial verb: deny, reject, dismiss */
-#define LX_ADMIT   0x0004u  /* admission verb: admit, acknowledge */
-#define LX_NEG     0x0008u  /* negation: not, never, no */
-#define LX_FALSE   0x0010u  /* falsity: baseless, hoax, fake */
-#define LX_HEDGE   0x0020u  /* hedge: may, reportedly */
-#define LX_INTENT  0x0040u  /* intent: wants, plans */
-#define LX_HYPO    0x0080u  /* hypothetical: would, if */
-#define LX_FRAME   0x0100u  /* predicate of a frame (frame, role) */
-#define LX_THEME   0x0200u  /* member of a theme class (theme) */
-#define LX_UNIT    0x0400u  /* quantity unit (unit) */
-#define LX_ENT     0x0800u  /* first word of an entity alias */
-#define LX_ABBREV  0x1000u  /* abbreviation before a dot */
-#define LX_VERB    0x2000u  /* a verb form the lexicon knows */
-#define LX_LIE     0x4000u  /* accusation of lying: lie, lying, liar */
-#define LX_DISMISS 0x8000u  /* verb that denies a rumour noun: kill, shoot down */
-#define LX_RUMOUR  0x10000u /* a noun naming a claim as a claim: rumour, story */
-#define LX_WELL    0x20000u /* wellbeing predicate: safe, alive, unharmed */
+#define LX_REPORT   0x0001u  /* reporting verb: say, tell, warn */
+#define LX_DENY     0x0002u  /* denial verb: deny, reject, dismiss */
+#define LX_ADMIT    0x0004u  /* admission verb: admit, acknowledge */
+#define LX_NEG      0x0008u  /* negation: not, never, no */
+#define LX_FALSE    0x0010u  /* falsity: baseless, hoax, fake */
+#define LX_HEDGE    0x0020u  /* hedge: may, reportedly */
+#define LX_INTENT   0x0040u  /* intent: wants, plans */
+#define LX_HYPO     0x0080u  /* hypothetical: would, if */
+#define LX_FRAME    0x0100u  /* predicate of a frame (frame, role) */
+#define LX_THEME    0x0200u  /* member of a theme class (theme) */
+#define LX_UNIT     0x0400u  /* quantity unit (unit) */
+#define LX_ENT      0x0800u  /* first word of an entity alias */
+#define LX_ABBREV   0x1000u  /* abbreviation before a dot */
+#define LX_VERB     0x2000u  /* a verb form the lexicon knows */
+#define LX_LIE      0x4000u  /* accusation of lying: lie, lying, liar */
+#define LX_DISMISS  0x8000u  /* verb that denies a rumour noun: kill, shoot down */
+#define LX_RUMOUR   0x10000u /* a noun naming a claim as a claim: rumour, story */
+#define LX_WELL     0x20000u /* wellbeing predicate: safe, alive, unharmed */
+#define LX_PROHIBIT 0x40000u /* a prohibition in force: banned, lockdown */
 
 /* Roles of a frame predicate, as written in frames.txt. */
 enum lex_role {
@@ -51,7 +52,9 @@ enum lex_role {
         LEX_ROLE_OBJECT = 'x',   /* object is the agent, to X the patient */
         LEX_ROLE_NOUN = 'n',     /* a noun naming the event */
         LEX_ROLE_PRED = 'p',     /* after "be": X is behind Y */
-        LEX_ROLE_SANCTION = '!', /* the one penalised did the frame's negation */
+        LEX_ROLE_SANCTION = '!', /* the one penalised did the frame's act */
+        LEX_ROLE_BANNED = '*',   /* an event noun that does the frame's act
+                                  * when held while a prohibition is in force */
 };
 
 /* What the lexicon knows about one surface form (lower case). */

@@ -7,6 +7,9 @@
  *                  with an explicit denial cue, and someone else said P
  *                  (earlier, or in this article); a denial aimed at a
  *                  named claimant ("X is lying") targets X's statements;
+ *                  a denial the party made before is news again only in
+ *                  new words, against a claim, and not in the present
+ *                  perfect ("X has denied P" is a recap);
  *   contradiction  the new statement says P as a fact and an earlier
  *                  article said not-P (self_reversal when the speaker is
  *                  the same, antonym when a predicate antonym carried the
@@ -63,6 +66,13 @@ static int same_speaker(const struct stmt *a, const struct stmt *b)
 static int same_things(const struct stmt *st, const struct cand *c)
 {
         return !st->prop.qual[0] || strcmp(st->prop.qual, c->st.prop.qual) == 0;
+}
+
+/* Whether two statements come from the same sentence, word for word
+ * (a syndicated copy of one report). */
+static int same_text(const struct stmt *a, const struct stmt *b)
+{
+        return a->text && b->text && strcmp(a->text, b->text) == 0;
 }
 
 /* Whether st's speaker is a party to its proposition. */
@@ -151,18 +161,24 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
                         const struct stmt *st, int seq, const struct cand *cands,
                         size_t n, int64_t now_ms, struct alert_list *out)
 {
-        const struct cand *best = NULL;
+        const struct cand *best = NULL, *prev = NULL;
         size_t i;
         double base;
 
         if (!(st->stance == STANCE_DENY || is_party(st)) || !is_complete(st))
                 return 0;
+        /* the party denied P before: a copy of that report (syndication)
+         * or a recap in the present perfect ("X has denied P") is no new
+         * denial; "X denied on Tuesday", in new words, is */
         for (i = 0; i < n; i++) {
                 const struct cand *c = &cands[i];
 
-                if (!is_same_article(art, c) && says_not(&c->st) &&
-                    same_speaker(st, &c->st))
-                        return 0; /* the party repeats its earlier denial */
+                if (is_same_article(art, c) || !says_not(&c->st) ||
+                    !same_speaker(st, &c->st))
+                        continue;
+                if (st->background || same_text(st, &c->st))
+                        return 0;
+                prev = c;
         }
         for (i = 0; i < n && !best; i++) {
                 const struct cand *c = &cands[i];
@@ -179,7 +195,7 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
                 return emit(mc, art, st, seq, best, ALERT_DENIAL, "negation",
                             confidence(st, best, base), now_ms, out);
         if (st->stance == STANCE_DENY && st->cue && strcmp(st->cue, "deny") == 0 &&
-            !st->claimant.id[0]) {
+            !st->claimant.id[0] && !prev) {
                 /* "X denied that P" reports the claim P itself */
                 struct cand self;
                 int rc;
@@ -248,17 +264,6 @@ static int match_contradiction(const struct match_conf *mc, const struct article
                         return emit(mc, art, st, seq, c, ALERT_CONTRADICTION, sub,
                                     confidence(st, c, 0.9), now_ms, out);
                 }
-                /* a party vouched for its own conduct ("we followed the
-                 * rules"); a report of fact now says it did the opposite
-                 * ("X was fined"): the facts contradict the party */
-                if (sn && !says_not(&c->st) && !same_speaker(st, &c->st) &&
-                    st->stance == STANCE_ASSERT && st->modality == MOD_FACT && st->cue &&
-                    strcmp(st->cue, "antonym") == 0 && c->st.modality == MOD_FACT &&
-                    c->st.speaker.id[0] &&
-                    strcmp(c->st.speaker.id, c->st.prop.agent) == 0 &&
-                    strcmp(st->prop.agent, c->st.prop.agent) == 0)
-                        return emit(mc, art, st, seq, c, ALERT_CONTRADICTION, "antonym",
-                                    confidence(st, c, 0.8), now_ms, out);
                 if (sn && !says_not(&c->st) && same_speaker(st, &c->st) &&
                     c->st.modality == MOD_FACT)
                         return emit(mc, art, st, seq, c, ALERT_CONTRADICTION,

@@ -90,9 +90,9 @@ int prop_key(const struct prop *p, char *buf, size_t size)
 
 /* The static cue names a statement may carry; stmt_from_json maps a
  * stored cue back onto one of these so `cue` stays a static string. */
-static const char *const cue_names[] = {"deny",    "admit",     "negation", "antonym",
-                                        "falsity", "report",    "said",     "claim",
-                                        "numeric", "wellbeing", "alive",    NULL};
+static const char *const cue_names[] = {
+    "deny",  "admit",   "negation",  "antonym", "falsity",  "report",     "said",
+    "claim", "numeric", "wellbeing", "alive",   "sanction", "prohibited", NULL};
 
 static const char *cue_intern(const char *s)
 {

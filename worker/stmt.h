@@ -76,6 +76,10 @@ struct stmt {
         struct prop prop;
         double strength; /* 0..1: how sure the extraction is */
         const char *cue; /* lexicon word that set stance/polarity, static */
+        /* Reported in the present perfect ("X has denied P"): a recap of
+         * an earlier speech act rather than news.  Set by the analyzer,
+         * not stored. */
+        int background;
         /* The proposition in plain words for alert summaries, filled by
          * the analyzer: "North Korea supplies weapons to Russia" (positive
          * form, present tense, names not ids). Serialized as "gist". */
