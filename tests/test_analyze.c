@@ -596,6 +596,29 @@ static void test_background_denial(void)
         stmt_list_free(&sl);
 }
 
+/* Airspace incursions: over/through X names the patient of @over
+ * frames only ("flew over Finland"; "sold over 100 rifles" is no role). */
+static void test_overflight(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Norway said Russian military planes flew over Finland on Monday. Oslo "
+            "said any claim that Russia operates spy planes over Finland was false.",
+            &sl);
+        st = with_key(&sl, "intrude|RU|FI|");
+        CHECK(st && st->stance == STANCE_ASSERT && st->negated == 0);
+        if (st)
+                CHECK_STR(st->speaker.id, "NO");
+        CHECK(sl.n >= 2 && sl.v[1].stance == STANCE_DENY &&
+              strcmp(sl.v[1].prop.frame, "intrude") == 0 &&
+              strcmp(sl.v[1].prop.patient, "FI") == 0);
+        stmt_list_free(&sl);
+        run("Officials said Chile sold rifles over the border to Peru.", &sl);
+        CHECK(with_key(&sl, "transfer|CL|PE|weapons") != NULL);
+        stmt_list_free(&sl);
+}
+
 int main(void)
 {
         char err[256];
@@ -628,6 +651,7 @@ int main(void)
         test_banned_event();
         test_phrasal_verb();
         test_background_denial();
+        test_overflight();
         lexicon_free(l);
         return check_done("test_analyze");
 }

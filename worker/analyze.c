@@ -130,6 +130,7 @@ static const char *const not_names[] = {
 #define CL_SCALE        0x1000u /* thousand, million */
 #define CL_SUBORD       0x2000u /* subordinators: so, because, after, if */
 #define CL_REL          0x4000u /* relative pronouns: that, which, who */
+#define CL_PREP_OVER    0x8000u /* over, through, across (@over frames) */
 
 /* Copies src into dst[size], truncated: snprintf(dst, size, "%s", src)
  * without the format parsing (NULL too is copied as glibc prints it). */
@@ -560,6 +561,7 @@ static const char *const preps_patient[] = {
     "to", "at", "on", "against", "into", "with", "toward", "towards", NULL};
 static const char *const preps_from[] = {"from", NULL};
 static const char *const preps_by[] = {"by", NULL};
+static const char *const preps_over[] = {"over", "through", "across", "above", NULL};
 static const char *const preps_noun[] = {"on", "against", "to", "into", "with",
                                          "of", "in",      "at", NULL};
 
@@ -979,8 +981,10 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                                 *agent = subj;
                         else if (cl->has_speaker && p <= cl->c0 + 2)
                                 *agent = cl->speaker; /* "denied sending drones" */
-                        if (!entity_after(cx, p, cl->c1, 0, cl, patient))
-                                entity_after(cx, p, cl->c1, CL_PREP_PATIENT, cl, patient);
+                        if (!entity_after(cx, p, cl->c1, 0, cl, patient) &&
+                            !entity_after(cx, p, cl->c1, CL_PREP_PATIENT, cl, patient) &&
+                            lexicon_frame_over(cx->lx, w->frame))
+                                entity_after(cx, p, cl->c1, CL_PREP_OVER, cl, patient);
                         break;
                 }
         }
@@ -2073,6 +2077,7 @@ static void cls_build(void)
         cls_add(preps_patient, CL_PREP_PATIENT);
         cls_add(preps_from, CL_PREP_FROM);
         cls_add(preps_by, CL_PREP_BY);
+        cls_add(preps_over, CL_PREP_OVER);
         cls_add(preps_noun, CL_PREP_NOUN);
         cls_add(be_forms, CL_BE);
         cls_add(verb_before, CL_VBEF);

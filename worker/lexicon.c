@@ -76,6 +76,7 @@ struct lexicon {
         int symmetric[MAX_NAMES];
         int count[MAX_NAMES];
         int thing[MAX_NAMES];
+        int over[MAX_NAMES];    /* @over: over/through/across X is the patient */
         int implied[MAX_NAMES]; /* theme index + 1 (@theme), 0 for none */
         char *gists[MAX_NAMES];
         int nframes;
@@ -660,6 +661,12 @@ static int line_frames(struct lexicon *lx, char *line)
                 lx->count[f] = 1;
                 return 0;
         }
+        if (n >= 2 && strcmp(frame, "@over") == 0) {
+                if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
+                        return -1;
+                lx->over[f] = 1;
+                return 0;
+        }
         if (n >= 2 && strcmp(frame, "@thing") == 0) {
                 if ((f = name_index(lx->frames, &lx->nframes, role)) < 0)
                         return -1;
@@ -1010,6 +1017,11 @@ int lexicon_frame_symmetric(const struct lexicon *lx, int frame)
 int lexicon_frame_theme(const struct lexicon *lx, int frame)
 {
         return frame >= 0 && frame < lx->nframes ? lx->implied[frame] - 1 : -1;
+}
+
+int lexicon_frame_over(const struct lexicon *lx, int frame)
+{
+        return frame >= 0 && frame < lx->nframes && lx->over[frame];
 }
 
 int lexicon_frame_thing(const struct lexicon *lx, int frame)

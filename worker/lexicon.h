@@ -116,6 +116,9 @@ int lexicon_frame_symmetric(const struct lexicon *lx, int frame);
 /* Whether the patient of frame may be a thing named by a common noun
  * ("@thing attack": "a strike on the theatre"). */
 int lexicon_frame_thing(const struct lexicon *lx, int frame);
+/* Whether over/through/across X names the patient of frame ("@over
+ * intrude": "balloons flew over China"). */
+int lexicon_frame_over(const struct lexicon *lx, int frame);
 /* The theme a sanction word implies for frame ("@theme comply rules":
  * "was fined" is about rules), or -1. */
 int lexicon_frame_theme(const struct lexicon *lx, int frame);
