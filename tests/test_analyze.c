@@ -619,6 +619,19 @@ static void test_overflight(void)
         stmt_list_free(&sl);
 }
 
+/* WordNet synonyms for claim overlap: words that share a synset, plural
+ * forms included; unrelated words and very ambiguous ones do not. */
+static void test_synonyms(void)
+{
+        CHECK(lexicon_synonym(lx, "boob", "breast"));
+        CHECK(lexicon_synonym(lx, "boobs", "breasts"));
+        CHECK(lexicon_synonym(lx, "hoax", "fraud") ||
+              lexicon_synonym(lx, "hoax", "put-on"));
+        CHECK(!lexicon_synonym(lx, "breast", "spider"));
+        CHECK(!lexicon_synonym(lx, "make", "do")); /* 49 verb senses: too ambiguous */
+        CHECK(!lexicon_synonym(lx, "qwertyx", "breast"));
+}
+
 int main(void)
 {
         char err[256];
@@ -652,6 +665,7 @@ int main(void)
         test_phrasal_verb();
         test_background_denial();
         test_overflight();
+        test_synonyms();
         lexicon_free(l);
         return check_done("test_analyze");
 }

@@ -10,7 +10,7 @@
 
 #include "check.h"
 
-static const struct match_conf mc = {0.5, 0.7};
+static const struct match_conf mc = {0.5, 0.7, NULL};
 
 static struct article mkart(const char *id, int64_t ms)
 {
@@ -302,12 +302,45 @@ static void test_repeated_denial(void)
         cand_clear(&c[1]);
 }
 
+/* Claim-level overlap counts WordNet synonyms when the configuration
+ * carries a lexicon: "third boob" against "third breast" shares two
+ * words, not one. */
+static void test_claim_synonyms(void)
+{
+        char err[256];
+        struct lexicon *lx = lexicon_load(NULL, err, sizeof(err));
+        struct match_conf syn = {0.5, 0.7, NULL};
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000);
+        struct stmt claim = mkst("", STANCE_ASSERT, 0, "", "");
+        struct stmt denial = mkst("", STANCE_DENY, 0, "", "");
+        struct cand c;
+        struct alert_list al = {0};
+
+        CHECK(lx != NULL);
+        syn.lx = lx;
+        snprintf(claim.prop.frame, sizeof(claim.prop.frame), "claim");
+        snprintf(claim.prop.theme, sizeof(claim.prop.theme), "term");
+        denial.prop = claim.prop;
+        claim.text = (char *)"Florida woman got a third breast";
+        denial.text = (char *)"Third boob was a hoax";
+        denial.cue = "falsity";
+        c = mkcand(&a1, claim, 0);
+        CHECK(match_stmt(&mc, &a2, &denial, 0, &c, 1, 0, &al) == 0);
+        CHECK(match_stmt(&syn, &a2, &denial, 0, &c, 1, 0, &al) == 1);
+        if (al.n)
+                CHECK(al.v[0].kind == ALERT_DENIAL);
+        alert_list_free(&al);
+        cand_clear(&c);
+        lexicon_free(lx);
+}
+
 int main(void)
 {
         test_denial_then_contradiction();
         test_denial_in_same_article();
         test_no_alert();
         test_repeated_denial();
+        test_claim_synonyms();
         test_numeric();
         test_bound_round_trip();
         test_qualifier();

@@ -19,7 +19,11 @@
 #define ISO3166_PATH     "/usr/share/iso-codes/json/iso_3166-1.json"
 #define WORDNET_VERB_EXC "/usr/share/wordnet/verb.exc"
 #define WORDNET_CNTLIST  "/usr/share/wordnet/cntlist.rev"
-#define MAX_NAMES        64
+#define WORDNET_INDEX    "/usr/share/wordnet/index."
+/* Words with more senses than this in a part of speech are too
+ * ambiguous to lend a synonym ("make" has 49 verb senses). */
+#define SYN_MAX_SENSES 6
+#define MAX_NAMES      64
 
 /* An open-addressing string hash table; values are indexes.  Each slot
  * holds the key's hash and length next to its value, so a probe reads
@@ -86,6 +90,11 @@ struct lexicon {
         int nunits;
         struct strmap freq;    /* lemma -> WordNet sense-tagged count */
         struct tokmap tok;     /* the words map again, keys inline */
+        /* WordNet synsets: lemma -> index into synv; synv[i] packs the
+         * first offset in synoff (<< 4) and the sense count. */
+        struct strmap syn;
+        uint32_t *synv, *synoff;
+        size_t nsyn, capsyn, nsynoff, capsynoff;
         struct strmap strings; /* interned strings (lemmas) */
         char **strv;
         size_t nstr, capstr;
@@ -478,6 +487,133 @@ static int load_freq(struct lexicon *lx)
         return 0;
 }
 
+/* Reads the synset offsets of WordNet's index.noun and index.verb
+ * ("boob n 2 4 @ #p %p + 2 0 10039391 05554405"): two words that share
+ * a synset are synonyms (boob, breast).  Offsets are tagged with the part
+ * of speech (the files are separate), and multi-word lemmas and very
+ * ambiguous words are left out. */
+static int load_synsets(struct lexicon *lx)
+{
+        static const char *const pos[] = {"noun", "verb"};
+        char path[64], line[4096];
+        size_t k;
+
+        for (k = 0; k < 2; k++) {
+                FILE *fp;
+
+                snprintf(path, sizeof(path), "%s%s", WORDNET_INDEX, pos[k]);
+                if (!(fp = fopen(path, "r")))
+                        continue;
+                while (fgets(line, sizeof(line), fp)) {
+                        char *tok[64], *save = NULL, *t;
+                        int nt = 0, nsense, nptr, i, old;
+                        uint32_t first = (uint32_t)lx->nsynoff;
+
+                        if (line[0] == ' ' || strchr(line, '_'))
+                                continue; /* licence header, multi-word */
+                        for (t = strtok_r(line, " \n", &save); t && nt < 64;
+                             t = strtok_r(NULL, " \n", &save))
+                                tok[nt++] = t;
+                        if (nt < 4 || strlen(tok[0]) >= TEXT_NORM_MAX)
+                                continue;
+                        nsense = atoi(tok[2]);
+                        nptr = atoi(tok[3]);
+                        /* lemma pos synset_cnt p_cnt ptr... sense_cnt
+                         * tagsense_cnt offset... */
+                        if (nsense <= 0 || nsense > SYN_MAX_SENSES ||
+                            nt != 4 + nptr + 2 + nsense)
+                                continue;
+                        for (i = 0; i < nsense; i++) {
+                                if (vec_reserve((void **)&lx->synoff, &lx->capsynoff,
+                                                lx->nsynoff, sizeof(uint32_t)) < 0)
+                                        goto fail;
+                                lx->synoff[lx->nsynoff++] =
+                                    (uint32_t)strtoul(tok[nt - nsense + i], NULL, 10) *
+                                        2 +
+                                    (uint32_t)k;
+                        }
+                        old = strmap_find(&lx->syn, tok[0]);
+                        if (old >= 0) {
+                                /* a noun and a verb: keep the noun's senses and
+                                 * the verb's; they are contiguous only when
+                                 * stored again together */
+                                uint32_t o = lx->synv[old] >> 4, n = lx->synv[old] & 15;
+                                uint32_t j;
+
+                                if (n + (uint32_t)nsense > 15) {
+                                        lx->nsynoff = first;
+                                        continue;
+                                }
+                                for (j = 0; j < n; j++) {
+                                        if (vec_reserve((void **)&lx->synoff,
+                                                        &lx->capsynoff, lx->nsynoff,
+                                                        sizeof(uint32_t)) < 0)
+                                                goto fail;
+                                        lx->synoff[lx->nsynoff++] = lx->synoff[o + j];
+                                }
+                                lx->synv[old] = (first << 4) | (n + (uint32_t)nsense);
+                                continue;
+                        }
+                        if (vec_reserve((void **)&lx->synv, &lx->capsyn, lx->nsyn,
+                                        sizeof(uint32_t)) < 0 ||
+                            strmap_put(&lx->syn, tok[0], (int)lx->nsyn) < 0)
+                                goto fail;
+                        lx->synv[lx->nsyn++] = (first << 4) | (uint32_t)nsense;
+                }
+                fclose(fp);
+                continue;
+        fail:
+                fclose(fp);
+                return -1;
+        }
+        return 0;
+}
+
+/* The synset entry of w or of its singular or base form, or -1. */
+static int syn_find(const struct lexicon *lx, const char *w)
+{
+        char b[TEXT_NORM_MAX];
+        size_t n = strlen(w);
+        int i;
+
+        if ((i = strmap_find(&lx->syn, w)) >= 0 || n < 4 || n >= sizeof(b))
+                return i;
+        memcpy(b, w, n + 1);
+        if (n > 4 && strcmp(w + n - 3, "ies") == 0) {
+                strcpy(b + n - 3, "y");
+                if ((i = strmap_find(&lx->syn, b)) >= 0)
+                        return i;
+        }
+        if (w[n - 1] == 's') {
+                b[n - 1] = '\0';
+                if ((i = strmap_find(&lx->syn, b)) >= 0)
+                        return i;
+                if (n > 4 && w[n - 2] == 'e') {
+                        b[n - 2] = '\0';
+                        return strmap_find(&lx->syn, b);
+                }
+        }
+        return -1;
+}
+
+int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b)
+{
+        int ia, ib;
+        uint32_t i, j, oa, na, ob, nb;
+
+        if (!lx || !lx->nsyn || (ia = syn_find(lx, a)) < 0 || (ib = syn_find(lx, b)) < 0)
+                return 0;
+        oa = lx->synv[ia] >> 4;
+        na = lx->synv[ia] & 15;
+        ob = lx->synv[ib] >> 4;
+        nb = lx->synv[ib] & 15;
+        for (i = 0; i < na; i++)
+                for (j = 0; j < nb; j++)
+                        if (lx->synoff[oa + i] == lx->synoff[ob + j])
+                                return 1;
+        return 0;
+}
+
 /* Reads WordNet's verb.exc ("sold sell") into lemma -> "form form". */
 static int load_irregular(struct lexicon *lx)
 {
@@ -847,7 +983,7 @@ struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
         }
         if (!dir)
                 dir = lexicon_default_dir();
-        if (load_irregular(lx) < 0 || load_freq(lx) < 0 ||
+        if (load_irregular(lx) < 0 || load_freq(lx) < 0 || load_synsets(lx) < 0 ||
             load_iso(lx, errstr, errstr_size) < 0)
                 goto fail;
         for (i = 0; i < sizeof(lex_files) / sizeof(lex_files[0]); i++)
@@ -878,6 +1014,9 @@ void lexicon_free(struct lexicon *lx)
         strmap_free(&lx->freq);
         free(lx->tok.slots);
         free(lx->tok.filter);
+        strmap_free(&lx->syn);
+        free(lx->synv);
+        free(lx->synoff);
         for (i = 0; i < lx->nirr; i++)
                 free(lx->irrv[i]);
         for (i = 0; i < lx->nstr; i++)

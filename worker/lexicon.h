@@ -116,6 +116,10 @@ int lexicon_frame_symmetric(const struct lexicon *lx, int frame);
 /* Whether the patient of frame may be a thing named by a common noun
  * ("@thing attack": "a strike on the theatre"). */
 int lexicon_frame_thing(const struct lexicon *lx, int frame);
+/* Whether words a and b (lower case; plurals are tried singular) share
+ * a WordNet synset (boob, breast): the synonyms of claim overlap.  0
+ * when WordNet is not installed. */
+int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b);
 /* Whether over/through/across X names the patient of frame ("@over
  * intrude": "balloons flew over China"). */
 int lexicon_frame_over(const struct lexicon *lx, int frame);

@@ -296,6 +296,11 @@ static int match_numeric(const struct match_conf *mc, const struct article *art,
         return 0;
 }
 
+static int synonym(const void *lx, const char *a, const char *b)
+{
+        return lexicon_synonym(lx, a, b);
+}
+
 /* Claim-level propositions (headline-only items, frame "claim"): a
  * headline that denies shares at least CLAIM_OVERLAP content words with
  * the earliest headline that asserted the claim. Denials only. */
@@ -315,7 +320,7 @@ static int match_claim(const struct match_conf *mc, const struct article *art,
                     is_same_article(art, c) || !c->st.text || !st->text)
                         continue;
                 /* the shared key word is a name: one word is enough */
-                ov = text_overlap(st->text, c->st.text);
+                ov = text_overlap_syn(st->text, c->st.text, synonym, mc->lx);
                 if (ov < (strcmp(st->prop.theme, "name") == 0 ? 1 : CLAIM_OVERLAP))
                         continue;
                 if (text_shares_negation(st->text, c->st.text))

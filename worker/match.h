@@ -5,11 +5,15 @@
 
 #include "alert.h"
 #include "article.h"
+#include "lexicon.h"
 #include "stmt.h"
 
 struct match_conf {
         double review_threshold; /* confidence for level "review" */
         double alert_threshold;  /* confidence for level "alert" */
+        /* WordNet synonyms for the word overlap of claim-level
+         * statements (boob, breast); NULL: exact words only */
+        const struct lexicon *lx;
 };
 
 /* Compares statement st (index seq of art) with cands[0..n), the

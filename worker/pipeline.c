@@ -105,6 +105,8 @@ struct pipeline *pipeline_new(const struct pipeline_conf *pc, const struct lexic
         if (!pl->pc.now_ms)
                 pl->pc.now_ms = real_now_ms;
         pl->lx = lx;
+        if (!pl->pc.match.lx)
+                pl->pc.match.lx = lx; /* synonyms for claim overlap */
         pl->st = st;
         pl->sinks = sinks;
         pl->n_sinks = n_sinks;

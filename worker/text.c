@@ -895,13 +895,18 @@ static int same_word(const char *a, const char *b)
 
 int text_overlap(const char *a, const char *b)
 {
+        return text_overlap_syn(a, b, NULL, NULL);
+}
+
+int text_overlap_syn(const char *a, const char *b, text_synonym_fn syn, const void *ctx)
+{
         char wa[64][TEXT_NORM_MAX], wb[64][TEXT_NORM_MAX];
         size_t na = content_words(a, wa, 64), nb = content_words(b, wb, 64), i, j;
         int n = 0;
 
         for (i = 0; i < na; i++)
                 for (j = 0; j < nb; j++)
-                        if (same_word(wa[i], wb[j])) {
+                        if (same_word(wa[i], wb[j]) || (syn && syn(ctx, wa[i], wb[j]))) {
                                 n++;
                                 break;
                         }

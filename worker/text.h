@@ -76,6 +76,13 @@ int text_is_stopword(const char *norm);
  * two texts share; at most 64 words of each are read. */
 int text_overlap(const char *a, const char *b);
 
+/* Whether two content words are synonyms (lexicon_synonym). */
+typedef int (*text_synonym_fn)(const void *ctx, const char *a, const char *b);
+
+/* text_overlap, where a pair of words also counts when syn (if not NULL)
+ * calls them synonyms. */
+int text_overlap_syn(const char *a, const char *b, text_synonym_fn syn, const void *ctx);
+
 /* Whether both texts hold the same negated word ("don't shoot" in a
  * quoted slogan): a negation they share denies nothing. */
 int text_shares_negation(const char *a, const char *b);
