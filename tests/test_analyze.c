@@ -368,6 +368,14 @@ static void test_headline_cues(void)
               assert_);
         CHECK(claim_stance("Tiger loose in Lisbon? Zoo calls the story rubbish") == deny);
         CHECK(claim_stance("Tiger loose in Lisbon rumours not true, zoo says") == deny);
+        /* a response particle answers the claim; hedges of high
+         * probability lean with the negation, "may" does not */
+        CHECK(claim_stance("No, a tiger probably did not escape from the Lisbon zoo") ==
+              deny);
+        CHECK(claim_stance("Tiger escaped from Lisbon zoo? UPDATE: Nope") == deny);
+        CHECK(claim_stance("Tiger in Lisbon video apparently not filmed at the zoo") ==
+              deny);
+        CHECK(claim_stance("Tiger in Lisbon video may not be from the zoo") == assert_);
 }
 
 /* Denials without a denial word: a dismissal of the rumour ("shoots

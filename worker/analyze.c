@@ -1785,6 +1785,15 @@ static int falsity_part(const struct ctx *cx, const char *w)
 /* The cues of one headline sentence [s0, s1): *deny for a denial verb
  * or falsity word in the main clause (or a falsity predicate at the
  * end: "reports that X happened are false"), *neg for a negation. */
+/* Hedges of high probability: "apparently not", "probably didn't" lean
+ * the same way as the negation they qualify, so they do not stop it
+ * from denying (unlike "may or may not"). */
+static int probable(const char *w)
+{
+        return strcmp(w, "probably") == 0 || strcmp(w, "likely") == 0 ||
+               strcmp(w, "apparently") == 0;
+}
+
 static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, int *neg,
                        int *hedge, int *falsity, int *well)
 {
@@ -1859,9 +1868,18 @@ static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, in
                         if (i + 1 < s1 && is_veridical(norm(cx, i + 1)))
                                 *deny = 1;
                 }
+                /* a response particle answers the claim outright: "No,
+                 * a spider probably didn't ...", "... UPDATE: Nope" */
+                if ((strcmp(norm(cx, i), "no") == 0 ||
+                     strcmp(norm(cx, i), "nope") == 0) &&
+                    (i == s0 || cx->tt.v[i - 1].kind == TEXT_PUNCT) &&
+                    (i + 1 == s1 || is_punct(cx, i + 1, ',') ||
+                     is_punct(cx, i + 1, '.') || is_punct(cx, i + 1, '!')))
+                        *deny = 1;
                 /* "not a bomb, despite rumours": a hedge in a subordinate
                  * clause does not hedge the main one */
-                if (w && ((w->flags & LX_HYPO) || (!sub && (w->flags & LX_HEDGE))))
+                if (w && ((w->flags & LX_HYPO) ||
+                          (!sub && (w->flags & LX_HEDGE) && !probable(norm(cx, i)))))
                         cur_hedge = 1;
                 /* "Fake-news: X", "photoshopped-image": a falsity part */
                 if (!w && cx->tt.v[i].kind == TEXT_WORD &&
