@@ -316,8 +316,11 @@ static int match_claim(const struct match_conf *mc, const struct article *art,
                 const struct cand *c = &cands[i];
                 int ov;
 
-                if (says_not(&c->st) || !can_alert(&c->st) || same_speaker(st, &c->st) ||
-                    is_same_article(art, c) || !c->st.text || !st->text)
+                /* the speaker is no bar: a headline's claim is about its
+                 * subject ("X tweeted ..."), and "X's manager says it was
+                 * a hoax" resolves to X as well */
+                if (says_not(&c->st) || !can_alert(&c->st) || is_same_article(art, c) ||
+                    !c->st.text || !st->text)
                         continue;
                 /* the shared key word is a name: one word is enough */
                 ov = text_overlap_syn(st->text, c->st.text, synonym, mc->lx);
