@@ -640,6 +640,38 @@ static void test_synonyms(void)
         CHECK(!lexicon_synonym(lx, "qwertyx", "breast"));
 }
 
+/* The subject-verb-object fallback: an attributed clause with a past
+ * verb no frame knows, an entity subject and an entity object; passives
+ * swap, a gerund after a denial takes the speaker; light verbs, a
+ * possessor and an unattributed sentence make no statement. */
+static void test_svo_fallback(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+        size_t k;
+
+        run("Chile said Peru trained the Zetani rebels. Peru denied training the "
+            "Zetani. Officials said the Russian ministry was hacked by Paraguay.",
+            &sl);
+        st = with_key(&sl, "svo:train|PE|name:zetani|");
+        CHECK(st && st->stance == STANCE_ASSERT && st->negated == 0);
+        if (st) {
+                CHECK_STR(st->speaker.id, "CL");
+                CHECK_STR(st->gist, "Peru trains Zetani");
+        }
+        CHECK(sl.n >= 2 && sl.v[1].stance == STANCE_DENY &&
+              strcmp(sl.v[1].prop.frame, "svo:train") == 0 &&
+              strcmp(sl.v[1].prop.agent, "PE") == 0);
+        CHECK(with_key(&sl, "svo:hack|PY|RU|") != NULL);
+        stmt_list_free(&sl);
+        run("Chile said Peru made the Zetani an offer. Chile said Peru changed its "
+            "strategy. Peru trained the Zetani rebels in May.",
+            &sl);
+        for (k = 0; k < sl.n; k++)
+                CHECK(strncmp(sl.v[k].prop.frame, "svo:", 4) != 0);
+        stmt_list_free(&sl);
+}
+
 int main(void)
 {
         char err[256];
@@ -674,6 +706,7 @@ int main(void)
         test_background_denial();
         test_overflight();
         test_synonyms();
+        test_svo_fallback();
         lexicon_free(l);
         return check_done("test_analyze");
 }

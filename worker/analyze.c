@@ -288,6 +288,7 @@ static int is_name_word(const struct ctx *cx, size_t i)
  * person's name in an appositive: titles, possessive, commas, adjectives. */
 static int appositive_gap(const struct ctx *cx, size_t a, size_t b)
 {
+        char lem[TEXT_NORM_MAX];
         size_t i;
 
         for (i = a; i < b; i++) {
@@ -295,7 +296,9 @@ static int appositive_gap(const struct ctx *cx, size_t a, size_t b)
 
                 if (t->kind == TEXT_PUNCT && t->norm[0] == ',')
                         continue;
+                /* "Iran trained the Houthis": a verb ends the title */
                 if (t->kind != TEXT_WORD || cx->ment[i] >= 0 ||
+                    lexicon_past_verb(cx->lx, t->norm, lem) ||
                     (cx->fl[i] & (LX_VERB | LX_NEG)) || (cx->cls[i] & CL_FUNC))
                         return 0;
         }
@@ -346,6 +349,17 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
                 cx->aff[cx->naff++].ent = org->ent;
         }
         str_copy(m->ent.id, sizeof(m->ent.id), org->ent.id);
+}
+
+/* An unknown name keyed without a plural "s": "the Houthis" and
+ * "Houthi fighters" are one group ("Jones" becomes "jone" in every
+ * article alike, so keys still agree). */
+static void name_singular(char *w)
+{
+        size_t n = strlen(w);
+
+        if (n > 3 && w[n - 1] == 's' && !strchr("su'", w[n - 2]))
+                w[n - 1] = '\0';
 }
 
 /* Finds entity mentions in sentence tokens [s0, s1). */
@@ -404,6 +418,7 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                                 return -1;
                         memcpy(m->ent.id, "name:", 5);
                         str_copy(m->ent.id + 5, sizeof(m->ent.id) - 5, norm(cx, last));
+                        name_singular(m->ent.id + 5);
                         span_text(cx, i, j, m->ent.name, sizeof(m->ent.name));
                         m->kind = "name";
                         affiliate(cx, s0, s1, m);
@@ -1197,7 +1212,7 @@ static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
                         lo = i + 1;
         }
         /* "an attack on Ukraine could come": a noun's modal follows it */
-        if (role_at(cx, p) == 'n')
+        if (cx->w[p] && (cx->w[p]->flags & LX_FRAME) && role_at(cx, p) == 'n')
                 hi = p + 6 < cl->c1 ? p + 6 : cl->c1;
         for (i = lo; i < hi; i++) {
                 if (i < p && has_flag(cx, i, LX_NEG) &&
@@ -1489,6 +1504,182 @@ static void find_qualifier(const struct ctx *cx, const struct clause *cl, struct
         }
 }
 
+/* Verbs too light or too general to name an event of their own, and
+ * verbs of saying (their content is the statement, not they). */
+static const char *const svo_stop[] = {
+    "be",      "have",     "do",      "get",      "make",     "take",     "go",
+    "come",    "see",      "know",    "think",    "want",     "need",     "use",
+    "become",  "seem",     "let",     "put",      "keep",     "call",     "ask",
+    "tell",    "say",      "add",     "include",  "find",     "show",     "leave",
+    "hold",    "bring",    "begin",   "start",    "continue", "try",      "help",
+    "mean",    "allow",    "expect",  "believe",  "consider", "describe", "name",
+    "cite",    "quote",    "report",  "announce", "urge",     "warn",     "accuse",
+    "blame",   "claim",    "insist",  "suggest",  "agree",    "refuse",   "fail",
+    "decide",  "appear",   "remain",  "move",     "set",      "turn",     "run",
+    "look",    "feel",     "hear",    "write",    "read",     "speak",    "talk",
+    "reply",   "respond",  "comment", "confirm",  "note",     "state",    "argue",
+    "explain", "estimate", "expect",  "fear",     "hope",     "plan",     "intend",
+    "aim",     "seek",     "like",    "love",     "hate",     "live",     "die",
+    "base",    "locate",   "concern", "involve",  "relate",   "follow",   "lead",
+    "face",    "pay",      "raise",   "rise",     "fall",     "grow",     "reach",
+    NULL};
+
+/* Whether the words between a subject and its verb at b, from a, are
+ * only auxiliaries, negations, adverbs, a possessive 's and at most two
+ * common nouns of the subject's phrase ("the Bolivian ministry was"). */
+static int svo_between_ok(const struct ctx *cx, size_t a, size_t b)
+{
+        char lem[TEXT_NORM_MAX];
+        size_t i, nouns = 0;
+
+        for (i = a; i < b; i++) {
+                const char *w = norm(cx, i);
+                size_t n = strlen(w);
+
+                if (cx->tt.v[i].kind != TEXT_WORD && strcmp(w, "'s") != 0)
+                        return 0;
+                if ((cx->cls[i] & (CL_VBEF | CL_BE)) || has_flag(cx, i, LX_NEG) ||
+                    strcmp(w, "'s") == 0 || (n > 3 && strcmp(w + n - 2, "ly") == 0))
+                        continue;
+                if ((cx->cls[i] & ~CL_COREF) || cx->w[i] || cx->tt.v[i].cap ||
+                    lexicon_past_verb(cx->lx, w, lem) || ++nouns > 2)
+                        return 0;
+        }
+        return 1;
+}
+
+/* The generic subject-verb-object fallback for events no frame names:
+ * in an attributed clause, a past-tense verb (WordNet's verbs) with an
+ * entity right before it and an entity as its object ("Iran trained
+ * Houthi fighters" -> svo:train, IR, name:houthi); a passive swaps the
+ * roles; after a denial or admission verb, a gerund takes the speaker
+ * as subject ("denied hacking X").  Fills agent, patient, the verb index
+ * and the lemma; returns 1 when both roles are found. */
+static int svo_roles(struct ctx *cx, const struct clause *cl, const struct stmt *st,
+                     struct entity *agent, struct entity *patient, size_t *verb,
+                     char *lemma)
+{
+        char buf[TEXT_NORM_MAX];
+        size_t i, k, at = 0;
+
+        for (i = cl->c0; i < cl->c1 && i < cl->c0 + 16; i++) {
+                const char *w = norm(cx, i), *lem = NULL;
+                struct entity subj, obj;
+                int gerund = 0, passive;
+
+                if (cx->tt.v[i].kind != TEXT_WORD || cx->tt.v[i].cap ||
+                    cx->ment[i] >= 0 || cx->cls[i] ||
+                    has_flag(cx, i,
+                             LX_REPORT | LX_DENY | LX_ADMIT | LX_HEDGE | LX_INTENT |
+                                 LX_HYPO | LX_NEG | LX_FALSE | LX_FRAME | LX_THEME |
+                                 LX_UNIT))
+                        continue;
+                if (i == cl->c0 && st->stance != STANCE_ASSERT && strlen(w) > 5 &&
+                    strcmp(w + strlen(w) - 3, "ing") == 0) {
+                        text_lemma_guess(w, buf);
+                        lem = lexicon_is_verb(cx->lx, buf) ? buf : NULL;
+                        gerund = lem != NULL;
+                } else {
+                        lem = lexicon_past_verb(cx->lx, w, buf);
+                }
+                if (!lem || in_list(svo_stop, lem))
+                        continue;
+                memset(&subj, 0, sizeof(subj));
+                if (gerund) {
+                        subj = cl->speaker;
+                } else if (!entity_before(cx, cl->c0, i, cl, &subj, &at) ||
+                           !svo_between_ok(cx, at + 1, i)) {
+                        return 0; /* the first verb has no subject: not SVO */
+                }
+                passive = !gerund && is_passive(cx, cl->c0, i);
+                memset(&obj, 0, sizeof(obj));
+                if (passive) {
+                        if (!entity_after(cx, i, cl->c1, CL_PREP_BY, cl, &obj))
+                                return 0;
+                } else {
+                        /* the object right after the verb: "trained Houthi
+                         * fighters", "hacked the Kremlin", "met with X" */
+                        for (k = i + 1; k < cl->c1 && k < i + 4; k++) {
+                                /* "changed his strategy", "hit Russia's
+                                 * economy": a possessor is no object */
+                                if (possessive(norm(cx, k)))
+                                        return 0;
+                                if (entity_at(cx, k, cl, &obj)) {
+                                        size_t e = cx->ment[k] >= 0
+                                                       ? cx->mv[cx->ment[k]].t1
+                                                       : k + 1;
+
+                                        if (e < cl->c1 && strcmp(norm(cx, e), "'s") == 0)
+                                                return 0;
+                                        break;
+                                }
+                                if (!(strcmp(norm(cx, k), "the") == 0 ||
+                                      strcmp(norm(cx, k), "a") == 0 ||
+                                      (cx->cls[k] & CL_PREP_PATIENT)))
+                                        return 0;
+                        }
+                        if (!obj.id[0])
+                                return 0;
+                }
+                *agent = passive ? obj : subj;
+                *patient = passive ? subj : obj;
+                if (!agent->id[0] || !patient->id[0] ||
+                    strcmp(agent->id, patient->id) == 0)
+                        return 0;
+                *verb = i;
+                str_copy(lemma, TEXT_NORM_MAX, lem);
+                return 1;
+        }
+        return 0;
+}
+
+/* The third person singular of a verb lemma, for gists: trains,
+ * watches, denies. */
+static void verb_3sg(const char *lem, char *out, size_t size)
+{
+        size_t n = strlen(lem);
+
+        if (n > 1 && lem[n - 1] == 'y' && !strchr("aeiou", lem[n - 2]))
+                snprintf(out, size, "%.*sies", (int)(n - 1), lem);
+        else if ((n > 0 && strchr("sxzo", lem[n - 1])) ||
+                 (n > 1 &&
+                  (strcmp(lem + n - 2, "ch") == 0 || strcmp(lem + n - 2, "sh") == 0)))
+                snprintf(out, size, "%ses", lem);
+        else
+                snprintf(out, size, "%ss", lem);
+}
+
+/* A statement from the SVO fallback (svo_roles) of clause cl. */
+static int svo_stmt(struct ctx *cx, struct clause *cl, size_t s0, size_t s1,
+                    struct stmt *st)
+{
+        struct entity agent, patient;
+        char lemma[TEXT_NORM_MAX], v3[TEXT_NORM_MAX + 4];
+        size_t p;
+        int falsity;
+
+        if (!cl->has_speaker || !svo_roles(cx, cl, st, &agent, &patient, &p, lemma))
+                return 0;
+        snprintf(st->prop.frame, sizeof(st->prop.frame), "svo:%.26s", lemma);
+        set_role(st->prop.agent, &agent);
+        set_role(st->prop.patient, &patient);
+        clause_cues(cx, cl, p, s0, s1, st, &falsity);
+        if (falsity && st->stance != STANCE_DENY && !st->negated) {
+                st->stance = STANCE_DENY;
+                st->cue = "falsity";
+        }
+        find_claimant(cx, cl, st);
+        st->speaker = cl->speaker;
+        verb_3sg(lemma, v3, sizeof(v3));
+        snprintf(st->gist, sizeof(st->gist), "%.60s %.40s %.60s",
+                 agent.name[0] ? agent.name : agent.id, v3,
+                 patient.name[0] ? patient.name : patient.id);
+        /* weaker than a frame: the verb is matched by its lemma only */
+        st->strength = 0.7;
+        cx->last_subject = agent;
+        return 1;
+}
+
 /* Builds the statement of sentence [s0, s1); returns 1 when one was made. */
 static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
 {
@@ -1514,7 +1705,7 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
                             frame_roles(cx, &cl, p, st, &agent, &patient))
                                 break;
         if (p >= cl.c1)
-                return 0;
+                return svo_stmt(cx, &cl, s0, s1, st);
         clause_cues(cx, &cl, p, s0, s1, st, &falsity);
         if (st->cue && strcmp(st->cue, "antonym") == 0 && st->negated)
                 st->cue = "antonym";

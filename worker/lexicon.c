@@ -93,6 +93,8 @@ struct lexicon {
         /* WordNet synsets: lemma -> index into synv; synv[i] packs the
          * first offset in synoff (<< 4) and the sense count. */
         struct strmap syn;
+        struct strmap verbs;   /* every single-word verb lemma of WordNet */
+        struct strmap irrpast; /* irregular form -> index into strv (lemma) */
         uint32_t *synv, *synoff;
         size_t nsyn, capsyn, nsynoff, capsynoff;
         struct strmap strings; /* interned strings (lemmas) */
@@ -516,6 +518,9 @@ static int load_synsets(struct lexicon *lx)
                                 tok[nt++] = t;
                         if (nt < 4 || strlen(tok[0]) >= TEXT_NORM_MAX)
                                 continue;
+                        if (k == 1 && strmap_find(&lx->verbs, tok[0]) < 0 &&
+                            strmap_put(&lx->verbs, tok[0], 1) < 0)
+                                goto fail;
                         nsense = atoi(tok[2]);
                         nptr = atoi(tok[3]);
                         /* lemma pos synset_cnt p_cnt ptr... sense_cnt
@@ -596,6 +601,35 @@ static int syn_find(const struct lexicon *lx, const char *w)
         return -1;
 }
 
+int lexicon_is_verb(const struct lexicon *lx, const char *lemma)
+{
+        return strmap_find(&lx->verbs, lemma) >= 0;
+}
+
+const char *lexicon_past_verb(const struct lexicon *lx, const char *form, char *buf)
+{
+        size_t n = strlen(form);
+        int i;
+
+        if (!lx->verbs.n || n < 3 || n >= TEXT_NORM_MAX)
+                return NULL;
+        if ((i = strmap_find(&lx->irrpast, form)) >= 0)
+                return lx->strv[i];
+        if (n < 5 || strcmp(form + n - 2, "ed") != 0)
+                return NULL;
+        text_lemma_guess(form, buf);
+        if (strmap_find(&lx->verbs, buf) >= 0)
+                return buf;
+        n = strlen(buf);
+        if (n + 1 < TEXT_NORM_MAX) {
+                buf[n] = 'e'; /* created -> create */
+                buf[n + 1] = '\0';
+                if (strmap_find(&lx->verbs, buf) >= 0)
+                        return buf;
+        }
+        return NULL;
+}
+
 int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b)
 {
         int ia, ib;
@@ -627,6 +661,12 @@ static int load_irregular(struct lexicon *lx)
 
                 if (sscanf(line, "%127s %127s", form, lemma) != 2)
                         continue;
+                if (strlen(form) < TEXT_NORM_MAX && strmap_find(&lx->irrpast, form) < 0) {
+                        if (!intern(lx, lemma) ||
+                            strmap_put(&lx->irrpast, form,
+                                       strmap_find(&lx->strings, lemma)) < 0)
+                                goto fail;
+                }
                 i = strmap_find(&lx->irregular, lemma);
                 if (i < 0) {
                         if (vec_reserve((void **)&lx->irrv, &lx->capirr, lx->nirr,
@@ -1015,6 +1055,8 @@ void lexicon_free(struct lexicon *lx)
         free(lx->tok.slots);
         free(lx->tok.filter);
         strmap_free(&lx->syn);
+        strmap_free(&lx->verbs);
+        strmap_free(&lx->irrpast);
         free(lx->synv);
         free(lx->synoff);
         for (i = 0; i < lx->nirr; i++)

@@ -120,6 +120,13 @@ int lexicon_frame_thing(const struct lexicon *lx, int frame);
  * a WordNet synset (boob, breast): the synonyms of claim overlap.  0
  * when WordNet is not installed. */
 int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b);
+/* The lemma of a past-tense or participle verb form: an irregular form of
+ * WordNet's verb.exc (sent -> send) or a regular "-ed" form whose stem is
+ * a WordNet verb (trained -> train, created -> create).  Returns the
+ * lemma (a lexicon string or buf, TEXT_NORM_MAX bytes) or NULL. */
+const char *lexicon_past_verb(const struct lexicon *lx, const char *form, char *buf);
+/* Whether lemma is a verb in WordNet (0 when WordNet is not installed). */
+int lexicon_is_verb(const struct lexicon *lx, const char *lemma);
 /* Whether over/through/across X names the patient of frame ("@over
  * intrude": "balloons flew over China"). */
 int lexicon_frame_over(const struct lexicon *lx, int frame);
