@@ -26,6 +26,12 @@ static void log_cb(const rd_kafka_t *rk, int level, const char *fac, const char 
 {
         const char *name = rk ? rd_kafka_name(rk) : "";
 
+        /* The kafka.* pass-through goes to every client, so a consumer
+         * property reaches the producers (and the reverse): expected, not
+         * worth a warning on every start */
+        if (level == 4 && strcmp(fac, "CONFWARN") == 0 &&
+            strstr(buf, "will be ignored by this"))
+                level = 7;
         if (level <= 3)
                 log_error("rdkafka", "%s %s: %s", name, fac, buf);
         else if (level == 4)
