@@ -46,6 +46,7 @@ int cand_from_record(const json_t *rec, struct cand *c)
                 return -1;
         /* records are read-only: share the article, don't copy it */
         c->article = json_incref((json_t *)a);
+        c->aid = json_string_value(json_object_get(a, "id"));
         c->published_ms = json_integer_value(json_object_get(rec, "ts"));
         c->seq = (int)json_integer_value(json_object_get(rec, "seq"));
         if (!c->article) {

@@ -17,7 +17,10 @@ enum alert_level { ALERT_LEVEL_REVIEW = 0, ALERT_LEVEL_ALERT };
  * statement and the article reference it came from. */
 struct cand {
         struct stmt st;
-        json_t *article;      /* article_ref_json form; owned */
+        json_t *article; /* article_ref_json form; owned */
+        /* its article's id, borrowed from article (or from the article
+         * being processed); NULL: read it from article */
+        const char *aid;
         int64_t published_ms; /* of its article */
         int seq;              /* statement index within its article */
 };

@@ -84,7 +84,8 @@ static int is_party(const struct stmt *st)
 
 static int is_same_article(const struct article *art, const struct cand *c)
 {
-        const char *id = json_string_value(json_object_get(c->article, "id"));
+        const char *id =
+            c->aid ? c->aid : json_string_value(json_object_get(c->article, "id"));
 
         return id && strcmp(id, art->id) == 0;
 }

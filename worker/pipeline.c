@@ -447,8 +447,9 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                  * then the article's own other statements of the key.  The
                  * batch's earlier articles have other ids (seen_before). */
                 for (k = 0; k < ks->n; k++) {
-                        const char *aid = k >= ks->nstore
-                                              ? NULL
+                        const char *aid = k >= ks->nstore ? NULL
+                                          : ks->v[k]->aid
+                                              ? ks->v[k]->aid
                                               : json_string_value(json_object_get(
                                                     ks->v[k]->article, "id"));
 
@@ -461,6 +462,7 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                         memset(&cv[nc], 0, sizeof(cv[nc]));
                         cv[nc].st = sl->v[k];
                         cv[nc].article = ref;
+                        cv[nc].aid = it->art->id;
                         cv[nc].published_ms = it->art->published_ms;
                         cv[nc++].seq = (int)k;
                 }
@@ -506,6 +508,7 @@ static int overlay_add(struct batch *b, struct item *it, size_t i)
                 c = &b->overlay[i][j];
                 c->st = sl->v[j]; /* the text stays the statement's */
                 c->article = b->refs[i];
+                c->aid = json_string_value(json_object_get(b->refs[i], "id"));
                 c->published_ms = it->art->published_ms;
                 c->seq = (int)j;
                 if (slot_push(slot_find(b, b->keys[i][j]), c) == -1)
