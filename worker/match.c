@@ -159,7 +159,7 @@ static int emit(const struct match_conf *mc, const struct article *art,
 /* The denial alert of st, if any: against the earliest statement of P by
  * someone else (the named claimant when there is one). */
 static int match_denial(const struct match_conf *mc, const struct article *art,
-                        const struct stmt *st, int seq, const struct cand *cands,
+                        const struct stmt *st, int seq, const struct cand *const *cands,
                         size_t n, int64_t now_ms, struct alert_list *out)
 {
         const struct cand *best = NULL, *prev = NULL;
@@ -172,7 +172,7 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
          * or a recap in the present perfect ("X has denied P") is no new
          * denial; "X denied on Tuesday", in new words, is */
         for (i = 0; i < n; i++) {
-                const struct cand *c = &cands[i];
+                const struct cand *c = cands[i];
 
                 if (is_same_article(art, c) || !says_not(&c->st) ||
                     !same_speaker(st, &c->st))
@@ -182,7 +182,7 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
                 prev = c;
         }
         for (i = 0; i < n && !best; i++) {
-                const struct cand *c = &cands[i];
+                const struct cand *c = cands[i];
 
                 if (says_not(&c->st) || !can_alert(&c->st) || same_speaker(st, &c->st) ||
                     !same_things(st, c))
@@ -219,13 +219,13 @@ static int match_denial(const struct match_conf *mc, const struct article *art,
 
 /* Whether an earlier article after the denial d already carried st's
  * speaker saying P as a fact: the reversal is old news, not a new alert. */
-static int restated(const struct cand *cands, size_t n, const struct article *art,
+static int restated(const struct cand *const *cands, size_t n, const struct article *art,
                     const struct stmt *st, const struct cand *d)
 {
         size_t i;
 
         for (i = 0; i < n; i++) {
-                const struct cand *c = &cands[i];
+                const struct cand *c = cands[i];
 
                 if (c == d || is_same_article(art, c) ||
                     c->published_ms < d->published_ms || says_not(&c->st) ||
@@ -238,8 +238,9 @@ static int restated(const struct cand *cands, size_t n, const struct article *ar
 
 /* The contradiction of st, if any, against earlier articles. */
 static int match_contradiction(const struct match_conf *mc, const struct article *art,
-                               const struct stmt *st, int seq, const struct cand *cands,
-                               size_t n, int64_t now_ms, struct alert_list *out)
+                               const struct stmt *st, int seq,
+                               const struct cand *const *cands, size_t n, int64_t now_ms,
+                               struct alert_list *out)
 {
         int sn = says_not(st);
         size_t i;
@@ -247,7 +248,7 @@ static int match_contradiction(const struct match_conf *mc, const struct article
         if (!is_complete(st))
                 return 0;
         for (i = 0; i < n; i++) {
-                const struct cand *c = &cands[i];
+                const struct cand *c = cands[i];
                 const char *sub;
 
                 if (is_same_article(art, c) || !can_alert(&c->st) || !same_things(st, c))
@@ -275,7 +276,7 @@ static int match_contradiction(const struct match_conf *mc, const struct article
 }
 
 static int match_numeric(const struct match_conf *mc, const struct article *art,
-                         const struct stmt *st, int seq, const struct cand *cands,
+                         const struct stmt *st, int seq, const struct cand *const *cands,
                          size_t n, int64_t now_ms, struct alert_list *out)
 {
         size_t i;
@@ -283,7 +284,7 @@ static int match_numeric(const struct match_conf *mc, const struct article *art,
         if (!st->prop.qty.has || says_not(st))
                 return 0;
         for (i = 0; i < n; i++) {
-                const struct cand *c = &cands[i];
+                const struct cand *c = cands[i];
                 int64_t dt = art->published_ms - c->published_ms;
 
                 if (is_same_article(art, c) || says_not(&c->st) ||
@@ -306,15 +307,15 @@ static int synonym(const void *lx, const char *a, const char *b)
  * headline that denies shares at least CLAIM_OVERLAP content words with
  * the earliest headline that asserted the claim. Denials only. */
 static int match_claim(const struct match_conf *mc, const struct article *art,
-                       const struct stmt *st, int seq, const struct cand *cands, size_t n,
-                       int64_t now_ms, struct alert_list *out)
+                       const struct stmt *st, int seq, const struct cand *const *cands,
+                       size_t n, int64_t now_ms, struct alert_list *out)
 {
         size_t i;
 
         if (!says_not(st))
                 return 0;
         for (i = 0; i < n; i++) {
-                const struct cand *c = &cands[i];
+                const struct cand *c = cands[i];
                 int ov;
 
                 /* the speaker is no bar: a headline's claim is about its
@@ -348,9 +349,9 @@ static int match_claim(const struct match_conf *mc, const struct article *art,
         return 0;
 }
 
-int match_stmt(const struct match_conf *mc, const struct article *art,
-               const struct stmt *st, int seq, const struct cand *cands, size_t n,
-               int64_t now_ms, struct alert_list *out)
+int match_stmt_ptrs(const struct match_conf *mc, const struct article *art,
+                    const struct stmt *st, int seq, const struct cand *const *cands,
+                    size_t n, int64_t now_ms, struct alert_list *out)
 {
         int rc;
 
@@ -368,4 +369,21 @@ int match_stmt(const struct match_conf *mc, const struct article *art,
         if (rc != 0)
                 return rc;
         return match_numeric(mc, art, st, seq, cands, n, now_ms, out);
+}
+
+int match_stmt(const struct match_conf *mc, const struct article *art,
+               const struct stmt *st, int seq, const struct cand *cands, size_t n,
+               int64_t now_ms, struct alert_list *out)
+{
+        const struct cand **pv = malloc((n ? n : 1) * sizeof(*pv));
+        size_t i;
+        int rc;
+
+        if (!pv)
+                return -1;
+        for (i = 0; i < n; i++)
+                pv[i] = &cands[i];
+        rc = match_stmt_ptrs(mc, art, st, seq, pv, n, now_ms, out);
+        free(pv);
+        return rc;
 }

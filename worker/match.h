@@ -28,4 +28,10 @@ int match_stmt(const struct match_conf *mc, const struct article *art,
                const struct stmt *st, int seq, const struct cand *cands, size_t n,
                int64_t now_ms, struct alert_list *out);
 
+/* The same over pointers to the candidates, so a caller that holds them
+ * elsewhere (the store, the batch) need not copy them. */
+int match_stmt_ptrs(const struct match_conf *mc, const struct article *art,
+                    const struct stmt *st, int seq, const struct cand *const *cands,
+                    size_t n, int64_t now_ms, struct alert_list *out);
+
 #endif

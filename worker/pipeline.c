@@ -423,11 +423,21 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
         json_t *ref = b->refs[i];
         size_t j, k, cap = 0, first = b->alerts.n, nkeyof = 0;
         const char **keyof = NULL;
-        struct cand *cv = NULL;
+        const struct cand **cv = NULL;
+        struct cand *own = NULL; /* the article's own statements as candidates */
         int rc = -1;
 
         if (!ref)
                 return -1;
+        if (sl->n && !(own = calloc(sl->n, sizeof(*own))))
+                return -1;
+        for (k = 0; k < sl->n; k++) {
+                own[k].st = sl->v[k]; /* borrowed: nothing to clear */
+                own[k].article = ref;
+                own[k].aid = it->art->id;
+                own[k].published_ms = it->art->published_ms;
+                own[k].seq = (int)k;
+        }
         for (j = 0; j < sl->n; j++) {
                 struct keyslot *ks;
                 size_t nc = 0, before = b->alerts.n;
@@ -454,20 +464,13 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                                                     ks->v[k]->article, "id"));
 
                         if (k >= ks->nstore || (aid && strcmp(aid, it->art->id) != 0))
-                                cv[nc++] = *ks->v[k];
+                                cv[nc++] = ks->v[k];
                 }
-                for (k = 0; k < sl->n; k++) {
-                        if (k == j || strcmp(b->keys[i][k], b->keys[i][j]) != 0)
-                                continue;
-                        memset(&cv[nc], 0, sizeof(cv[nc]));
-                        cv[nc].st = sl->v[k];
-                        cv[nc].article = ref;
-                        cv[nc].aid = it->art->id;
-                        cv[nc].published_ms = it->art->published_ms;
-                        cv[nc++].seq = (int)k;
-                }
-                added = match_stmt(&pl->pc.match, it->art, &sl->v[j], (int)j, cv, nc, now,
-                                   &b->alerts);
+                for (k = 0; k < sl->n; k++)
+                        if (k != j && strcmp(b->keys[i][k], b->keys[i][j]) == 0)
+                                cv[nc++] = &own[k];
+                added = match_stmt_ptrs(&pl->pc.match, it->art, &sl->v[j], (int)j, cv, nc,
+                                        now, &b->alerts);
                 if (added < 0)
                         goto done;
                 if (b->alerts.n > before) {
@@ -487,6 +490,7 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
 done:
         free(keyof);
         free(cv);
+        free(own);
         return rc;
 }
 
