@@ -344,12 +344,41 @@ static void test_claim_synonyms(void)
         lexicon_free(lx);
 }
 
+/* match_may_alert: what can never alert is skipped before candidates
+ * are gathered; it must agree with match_stmt. */
+static void test_may_alert(void)
+{
+        struct article a1 = mkart("a1", 1000), a2 = mkart("a2", 2000);
+        struct stmt claim = mkst("FR", STANCE_ASSERT, 0, "CU", "VE");
+        struct stmt half = mkst("CU", STANCE_DENY, 0, "CU", "");
+        struct stmt q = mkst("CU", STANCE_DENY, 0, "CU", "VE");
+        struct cand c;
+        struct alert_list al = {0};
+
+        half.prop.theme[0] = '\0'; /* agent only: incomplete */
+        q.modality = MOD_QUESTION;
+        CHECK(match_may_alert(&claim));
+        CHECK(!match_may_alert(&half));
+        CHECK(!match_may_alert(&q));
+        c = mkcand(&a1, claim, 0);
+        CHECK(match_stmt(&mc, &a2, &half, 0, &c, 1, 0, &al) == 0);
+        half.prop.qty.has = 1;
+        CHECK(match_may_alert(&half));
+        snprintf(q.prop.frame, sizeof(q.prop.frame), "claim");
+        q.modality = MOD_FACT;
+        q.prop.agent[0] = q.prop.patient[0] = q.prop.theme[0] = '\0';
+        CHECK(match_may_alert(&q));
+        alert_list_free(&al);
+        cand_clear(&c);
+}
+
 int main(void)
 {
         test_denial_then_contradiction();
         test_denial_in_same_article();
         test_no_alert();
         test_repeated_denial();
+        test_may_alert();
         test_claim_synonyms();
         test_numeric();
         test_bound_round_trip();

@@ -349,6 +349,12 @@ static int match_claim(const struct match_conf *mc, const struct article *art,
         return 0;
 }
 
+int match_may_alert(const struct stmt *st)
+{
+        return can_alert(st) && (strcmp(st->prop.frame, "claim") == 0 ||
+                                 is_complete(st) || st->prop.qty.has);
+}
+
 int match_stmt_ptrs(const struct match_conf *mc, const struct article *art,
                     const struct stmt *st, int seq, const struct cand *const *cands,
                     size_t n, int64_t now_ms, struct alert_list *out)

@@ -28,6 +28,12 @@ int match_stmt(const struct match_conf *mc, const struct article *art,
                const struct stmt *st, int seq, const struct cand *cands, size_t n,
                int64_t now_ms, struct alert_list *out);
 
+/* Whether st can raise any alert at all (match_stmt returns 0 otherwise,
+ * whatever the candidates): not a question or hypothetical, and a claim,
+ * a complete proposition or a quantity.  Lets a caller skip gathering
+ * candidates. */
+int match_may_alert(const struct stmt *st);
+
 /* The same over pointers to the candidates, so a caller that holds them
  * elsewhere (the store, the batch) need not copy them. */
 int match_stmt_ptrs(const struct match_conf *mc, const struct article *art,

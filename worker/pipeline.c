@@ -444,7 +444,7 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
 
                 int added;
 
-                if (!b->keys[i][j][0])
+                if (!b->keys[i][j][0] || !match_may_alert(&sl->v[j]))
                         continue;
                 ks = slot_find(b, b->keys[i][j]);
                 if (cap < ks->n + sl->n) {
