@@ -35,7 +35,7 @@ PY
 bytes=$(wc -c <"$tmp/articles.jsonl")
 echo "replay_bench: $n articles, $((bytes / 1000000)) MB" >&2
 TIMEFORMAT='%3U %3S'
-for run in $(seq 1 "${RUNS:-1}"); do
+for _ in $(seq 1 "${RUNS:-1}"); do
         { time taskset -c 0 "$bin" replay --input "$tmp/articles.jsonl" --report json \
                 --report-file "$tmp/report.json" >/dev/null; } 2>"$tmp/cpu"
         python3 - "$tmp/report.json" "$(tail -1 "$tmp/cpu")" <<'PY' | tee -a "$tmp/runs"
