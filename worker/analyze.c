@@ -232,19 +232,20 @@ static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
                         h = cx->tt.v[i].hash;
                         key = s;
                 } else {
-                        size_t l = strlen(s);
+                        size_t l;
 
+                        /* text_hash_more(h, " "), then the word */
+                        h = text_hash_more((h ^ ' ') * 16777619u, s);
+                        /* no alias has the phrase's hash: the lookup
+                         * would find nothing and end the loop */
+                        if (!lexicon_entity_maybe(cx->lx, h))
+                                break;
+                        l = strlen(s);
                         if (k == 1) {
                                 n = strlen(norm(cx, i));
                                 memcpy(phrase, norm(cx, i), n);
                         }
                         if (n + l + 2 >= sizeof(phrase))
-                                break;
-                        h = text_hash_more(h, " ");
-                        h = text_hash_more(h, s);
-                        /* no alias has the phrase's hash: the lookup
-                         * would find nothing and end the loop */
-                        if (!lexicon_entity_maybe(cx->lx, h))
                                 break;
                         phrase[n++] = ' ';
                         memcpy(phrase + n, s, l + 1);
@@ -305,6 +306,13 @@ static int appositive_gap(const struct ctx *cx, size_t a, size_t b)
         return 1;
 }
 
+/* Whether a mention's kind is "name" (an unknown name): the first
+ * letter answers for most kinds without a call. */
+static int is_name_kind(const char *kind)
+{
+        return kind[0] == 'n' && strcmp(kind, "name") == 0;
+}
+
 /* Links a person's name to the state or organisation it speaks for:
  * "Russia's deputy foreign minister, Sergei Ryabkov" or "Sergei Shoigu,
  * Russia's defence minister"; later mentions of the name follow. */
@@ -322,7 +330,7 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
         for (i = m->t0; i > lo; i--) {
                 int k = cx->ment[i - 1];
 
-                if (k >= 0 && strcmp(cx->mv[k].kind, "name") != 0) {
+                if (k >= 0 && !is_name_kind(cx->mv[k].kind)) {
                         if (appositive_gap(cx, i, m->t0) && i < m->t0)
                                 org = &cx->mv[k];
                         break;
@@ -334,7 +342,7 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
                 if (norm_is(cx, a, "the"))
                         a++;
                 if (a + 1 < s1 && cx->ment[a] >= 0 &&
-                    strcmp(cx->mv[cx->ment[a]].kind, "name") != 0) {
+                    !is_name_kind(cx->mv[cx->ment[a]].kind)) {
                         size_t e = cx->mv[cx->ment[a]].t1;
 
                         if (e < s1 &&
@@ -342,7 +350,7 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
                                 org = &cx->mv[cx->ment[a]];
                 }
         }
-        if (!org || strcmp(org->kind, "name") == 0)
+        if (!org || is_name_kind(org->kind))
                 return;
         if (cx->naff < sizeof(cx->aff) / sizeof(cx->aff[0])) {
                 str_copy(cx->aff[cx->naff].name_id, STMT_ID_MAX, m->ent.id);
@@ -1046,10 +1054,12 @@ static size_t find_predicate(const struct ctx *cx, size_t from, size_t c1)
         size_t i;
 
         for (i = from; i < c1; i++) {
-                const struct lex_word *w = cx->w[i];
+                const struct lex_word *w;
 
-                if (!w || !(w->flags & LX_FRAME) || cx->ment[i] >= 0)
+                /* the dense flags first: most words are no predicate */
+                if (!(cx->fl[i] & LX_FRAME) || cx->ment[i] >= 0)
                         continue;
+                w = cx->w[i];
                 /* "stockpiling shells": a theme noun is not a verb here */
                 if ((w->flags & LX_THEME) && w->role != 'n')
                         continue;
@@ -2202,19 +2212,21 @@ static void note_things(struct ctx *cx, size_t s0, size_t s1)
         }
 }
 
-/* Remembers the named entities of a sentence for coreference. */
-static void note_entities(struct ctx *cx, size_t s0, size_t s1)
+/* Remembers the last named entity (no country, no person) of the
+ * sentence whose mentions are cx->mv[nm0..nm) for coreference: the
+ * mentions of a sentence are pushed in token order. */
+static void note_entities(struct ctx *cx, size_t nm0)
 {
-        size_t i;
+        size_t k;
 
-        for (i = s0; i < s1; i++) {
-                int m = cx->ment[i];
+        for (k = cx->nm; k > nm0; k--) {
+                const struct mention *m = &cx->mv[k - 1];
 
-                if (m >= 0 && cx->mv[m].t0 == i &&
-                    !(cx->mv[m].kind[0] == 'c' &&
-                      strcmp(cx->mv[m].kind, "country") == 0) &&
-                    !(cx->mv[m].kind[0] == 'p' && strcmp(cx->mv[m].kind, "person") == 0))
-                        cx->last_named = cx->mv[m].ent;
+                if (!(m->kind[0] == 'c' && strcmp(m->kind, "country") == 0) &&
+                    !(m->kind[0] == 'p' && strcmp(m->kind, "person") == 0)) {
+                        cx->last_named = m->ent;
+                        return;
+                }
         }
 }
 
@@ -2355,16 +2367,18 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         cx.cls = cx.fl + n1;
         cx.ment = (int *)(cx.cls + n1);
         pthread_once(&cls_once, cls_build);
+        lexicon_word_toks(lx, cx.tt.v, cx.tt.n, cx.w);
         for (i = 0; i < cx.tt.n; i++) {
                 const struct text_tok *t = &cx.tt.v[i];
-                const struct lex_word *w = lexicon_word_tok(lx, t->norm, t->hash);
-                uint32_t c = cls_of(t->norm, t->hash), f = w ? w->flags : 0;
+                const struct lex_word *w = cx.w[i];
+                /* the closed classes hold words only */
+                uint32_t c = t->kind == TEXT_WORD ? cls_of(t->norm, t->hash) : 0,
+                         f = w ? w->flags : 0;
 
                 /* "V6", "A3": model codes with digits name no speaker */
                 if (t->kind == TEXT_WORD && t->cap && !(c & CL_NOTNAME) &&
                     !has_digit(t->norm))
                         f |= TF_NAME;
-                cx.w[i] = w;
                 cx.fl[i] = f;
                 cx.cls[i] = c;
                 cx.ment[i] = -1;
@@ -2398,7 +2412,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                     add_stmt(&cx, lim, s0, s1, &st, out) < 0)
                         goto out;
                 if (cx.nm > nm0)
-                        note_entities(&cx, s0, s1);
+                        note_entities(&cx, nm0);
                 if (sfl & LX_FRAME)
                         note_things(&cx, s0, s1);
         }

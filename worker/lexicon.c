@@ -88,8 +88,8 @@ struct lexicon {
         int nthemes;
         char *units[MAX_NAMES];
         int nunits;
-        struct strmap freq;    /* lemma -> WordNet sense-tagged count */
-        struct tokmap tok;     /* the words map again, keys inline */
+        struct strmap freq; /* lemma -> WordNet sense-tagged count */
+        struct tokmap tok;  /* the words map again, keys inline */
         /* WordNet synsets: lemma -> index into synv; synv[i] packs the
          * first offset in synoff (<< 4) and the sense count. */
         struct strmap syn;
@@ -1126,8 +1126,9 @@ const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char 
         return i >= 0 ? &lx->wordv[i] : NULL;
 }
 
-const struct lex_word *lexicon_word_tok(const struct lexicon *lx, const char *norm,
-                                        uint32_t hash)
+/* lexicon_word_tok, inline for lexicon_word_toks. */
+static inline const struct lex_word *word_tok(const struct lexicon *lx, const char *norm,
+                                              uint32_t hash)
 {
         const struct tokmap *t = &lx->tok;
         size_t i, b = strmap_fbit(hash, t->cap);
@@ -1142,6 +1143,21 @@ const struct lex_word *lexicon_word_tok(const struct lexicon *lx, const char *no
                     memcmp(t->slots[i].key, norm, TOK_KEY) == 0)
                         return &lx->wordv[t->slots[i].val];
         return NULL;
+}
+
+const struct lex_word *lexicon_word_tok(const struct lexicon *lx, const char *norm,
+                                        uint32_t hash)
+{
+        return word_tok(lx, norm, hash);
+}
+
+void lexicon_word_toks(const struct lexicon *lx, const struct text_tok *v, size_t n,
+                       const struct lex_word **out)
+{
+        size_t i;
+
+        for (i = 0; i < n; i++)
+                out[i] = word_tok(lx, v[i].norm, v[i].hash);
 }
 
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma)

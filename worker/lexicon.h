@@ -89,6 +89,14 @@ const struct lex_word *lexicon_word_hashed(const struct lexicon *lx, const char 
 const struct lex_word *lexicon_word_tok(const struct lexicon *lx, const char *norm,
                                         uint32_t hash);
 
+struct text_tok;
+
+/* lexicon_word_tok for each of the n tokens v (text.h): stores the entry
+ * of v[i]'s normalised form, or NULL, in out[i].  One call for a text's
+ * tokens. */
+void lexicon_word_toks(const struct lexicon *lx, const struct text_tok *v, size_t n,
+                       const struct lex_word **out);
+
 /* How common a lemma is (WordNet's sense-tagged count; 0 when unknown,
  * e.g. most names).  Salience for claim-level propositions. */
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma);
