@@ -102,7 +102,9 @@ const struct config_def config_defs[] = {
     INT(slack_interval_ms, "1000", 0, 60000,
         "least time between two posts to one Slack webhook"),
     INT(notify_pending_ms, "30000", 1000, 3600000,
-        "life of an in-flight delivery marker: after a crash, the wait before a retry"),
+        "life of an in-flight delivery marker, at least http_retry_for_ms + "
+        "2 x http_timeout_ms + slack_interval_ms: after a crash, the wait before a "
+        "retry"),
     {NULL, CONF_STRING, 0, NULL, 0, 0, 0, NULL},
 };
 

@@ -372,6 +372,17 @@ static int run_batch(struct notify *nf)
         }
 }
 
+int64_t notify_pending_ttl_ms(const struct config *cfg)
+{
+        /* one post may retry for http_retry_for_ms, plus the request in
+         * flight and the pacing of a Slack webhook: the marker must
+         * outlive it, or a second notifier could take the alert over */
+        int64_t post =
+            cfg->http_retry_for_ms + 2 * cfg->http_timeout_ms + cfg->slack_interval_ms;
+
+        return cfg->notify_pending_ms > post ? cfg->notify_pending_ms : post;
+}
+
 /* ---- the consumer loop ---- */
 
 static int lane_open(struct notify *nf, struct lane *ln, struct sink *sk, char *errstr,
@@ -386,7 +397,7 @@ static int lane_open(struct notify *nf, struct lane *ln, struct sink *sk, char *
         char labels[160], esc[SINK_NAME_MAX * 2 + 8];
         size_t n = (size_t)cfg->batch_size;
 
-        pending.ttl_s = (cfg->notify_pending_ms + 999) / 1000;
+        pending.ttl_s = (notify_pending_ttl_ms(cfg) + 999) / 1000;
         ln->nf = nf;
         ln->sk = sk;
         metrics_label_escape(esc, sizeof(esc), sk->name);

@@ -7,7 +7,7 @@
  * thread per HTTP sink.  Each (sink, alert) goes through two Redis
  * markers:
  *   pending  <ns>claim:notify:<sink>:{<alert id>}, SET NX with a TTL of
- *            notify_pending_ms: one deliverer at a time;
+ *            notify_pending_ttl_ms(): one deliverer at a time;
  *   done     <ns>done:{notify/<sink>/<alert id>}, with the store's TTL:
  *            set after the receiver answered 2xx (or after the alert was
  *            parked in the dead-letter topic).
@@ -28,6 +28,7 @@
 #define CW_NOTIFY_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -37,6 +38,12 @@
  * Returns 0; -2 with a message for a configuration error (a bad "sinks"
  * entry, no Slack or webhook sink); -1 when Kafka or Redis cannot be set
  * up. */
+/* The life of a pending marker: notify_pending_ms, but never shorter than
+ * one post with all its retries (http_retry_for_ms + 2 x http_timeout_ms +
+ * slack_interval_ms), so a slow delivery keeps its claim and no second
+ * notifier posts the same alert meanwhile. */
+int64_t notify_pending_ttl_ms(const struct config *cfg);
+
 int notify_run(const struct config *cfg, volatile sig_atomic_t *running, char *errstr,
                size_t errstr_size);
 
