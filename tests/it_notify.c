@@ -85,9 +85,9 @@ static pid_t start_notify(void)
                       "--redis-url", redis_url, "--namespace", ns, "--group", "it-notify",
                       "--batch-timeout-ms", "100", "--log-format", "text",
                       "--slack-interval-ms", "50", "--http-backoff-ms", "50",
-                      "--http-timeout-ms", "5000", "--notify-pending-ms", pending_ms,
-                      "--kafka.session.timeout.ms", "6000",
-                      "--kafka.heartbeat.interval.ms", "500",
+                      "--http-timeout-ms", "5000", "--http-retry-for-ms", "4000",
+                      "--notify-pending-ms", pending_ms, "--kafka.session.timeout.ms",
+                      "6000", "--kafka.heartbeat.interval.ms", "500",
                       "--kafka.auto.commit.interval.ms", "600000", "--admin", admin,
                       (char *)NULL);
                 _exit(127);
@@ -339,9 +339,10 @@ static void test_kill_mid_delivery(rd_kafka_t *p)
         count("/hook", ids[3], &r, &a);
         CHECK(r == 0);
         httprecv_route(hr, "/hook", &fast);
-        /* the dead notifier's pending marker outlives the restart (20 s vs.
-         * the ~12 s the mock takes to let the new member in): the new one
-         * must wait for it rather than post at once */
+        /* the dead notifier's pending marker outlives the restart (20 s, more
+         * than one post with its retries here: 4 + 2 x 5 s; vs. the ~12 s
+         * the mock takes to let the new member in): the new one must wait
+         * for it rather than post at once */
         truncate(logpath, 0);
         pid = start_notify();
         CHECK(wait_acked("/hook", ids, 4, 60));
