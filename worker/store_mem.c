@@ -16,10 +16,15 @@
 #include "alert.h"
 #include "log.h"
 
-/* One open-addressing table of entries with their hashes; no deletion. */
+/* One open-addressing table of entries with their hashes; no deletion.
+ * A slot holds both, so a probe misses the cache once, not twice. */
+struct mslot {
+        uint64_t hash;
+        void *e; /* NULL: empty */
+};
+
 struct mtab {
-        void **slots;
-        uint64_t *hashes;
+        struct mslot *slots;
         size_t cap, n; /* cap is 0 or a power of two */
 };
 
@@ -35,7 +40,8 @@ struct mrec;
 struct mkey {
         struct mrec **v;
         size_t n, cap;
-        size_t n_json; /* records put as JSON, not parsed into cand yet */
+        size_t n_json;   /* records put as JSON, not parsed into cand yet */
+        int64_t last_ts; /* ts of v[n - 1], so an in-order put reads no record */
         char name[];
 };
 
@@ -110,42 +116,36 @@ static void *mtab_find(const struct mtab *t, uint64_t h,
 
         if (!t->cap)
                 return NULL;
-        for (i = h & (t->cap - 1); t->slots[i]; i = (i + 1) & (t->cap - 1)) {
-                if (t->hashes[i] == h && eq(t->slots[i], pr))
-                        return t->slots[i];
+        for (i = h & (t->cap - 1); t->slots[i].e; i = (i + 1) & (t->cap - 1)) {
+                if (t->slots[i].hash == h && eq(t->slots[i].e, pr))
+                        return t->slots[i].e;
         }
         return NULL;
 }
 
-static void mtab_place(void **slots, uint64_t *hashes, size_t cap, uint64_t h, void *e)
+static void mtab_place(struct mslot *slots, size_t cap, uint64_t h, void *e)
 {
         size_t i = h & (cap - 1);
 
-        while (slots[i])
+        while (slots[i].e)
                 i = (i + 1) & (cap - 1);
-        slots[i] = e;
-        hashes[i] = h;
+        slots[i].hash = h;
+        slots[i].e = e;
 }
 
 static int mtab_grow(struct mtab *t)
 {
         size_t cap = t->cap ? t->cap * 2 : 64, i;
-        void **slots = calloc(cap, sizeof(*slots));
-        uint64_t *hashes = malloc(cap * sizeof(*hashes));
+        struct mslot *slots = calloc(cap, sizeof(*slots));
 
-        if (!slots || !hashes) {
-                free(slots);
-                free(hashes);
+        if (!slots)
                 return -1;
-        }
         for (i = 0; i < t->cap; i++) {
-                if (t->slots[i])
-                        mtab_place(slots, hashes, cap, t->hashes[i], t->slots[i]);
+                if (t->slots[i].e)
+                        mtab_place(slots, cap, t->slots[i].hash, t->slots[i].e);
         }
         free(t->slots);
-        free(t->hashes);
         t->slots = slots;
-        t->hashes = hashes;
         t->cap = cap;
         return 0;
 }
@@ -163,7 +163,7 @@ static int mtab_add(struct mtab *t, uint64_t h, void *e)
 {
         if (mtab_reserve(t) == -1)
                 return -1;
-        mtab_place(t->slots, t->hashes, t->cap, h, e);
+        mtab_place(t->slots, t->cap, h, e);
         t->n++;
         return 0;
 }
@@ -173,11 +173,10 @@ static void mtab_free(struct mtab *t, void (*free_entry)(void *))
         size_t i;
 
         for (i = 0; i < t->cap; i++) {
-                if (t->slots[i] && free_entry)
-                        free_entry(t->slots[i]);
+                if (t->slots[i].e && free_entry)
+                        free_entry(t->slots[i].e);
         }
         free(t->slots);
-        free(t->hashes);
         memset(t, 0, sizeof(*t));
 }
 
@@ -351,7 +350,7 @@ static void key_insert(struct mkey *k, struct mrec *r)
 {
         size_t lo = 0, hi = k->n, mid;
 
-        if (k->n && k->v[k->n - 1]->ts_ms > r->ts_ms) {
+        if (k->n && k->last_ts > r->ts_ms) {
                 while (lo < hi) {
                         mid = lo + (hi - lo) / 2;
                         if (k->v[mid]->ts_ms <= r->ts_ms)
@@ -365,6 +364,7 @@ static void key_insert(struct mkey *k, struct mrec *r)
         memmove(k->v + lo + 1, k->v + lo, (k->n - lo) * sizeof(*k->v));
         k->v[lo] = r;
         k->n++;
+        k->last_ts = k->v[k->n - 1]->ts_ms;
 }
 
 static void set_err(char *errstr, size_t errstr_size, const char *msg)
