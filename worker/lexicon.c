@@ -25,15 +25,21 @@
 #define SYN_MAX_SENSES 6
 #define MAX_NAMES      64
 
+/* Keys shorter than this are held in their slot too. */
+#define SLOT_KEY 16
+
 /* An open-addressing string hash table; values are indexes.  Each slot
- * holds the key's hash and length next to its value, so a probe reads
- * one 16-byte slot and compares key bytes (in one pool) only when hash
- * and length agree. */
+ * holds the key's hash and length next to its value, and a short key
+ * (most words) itself, so a probe reads one 32-byte slot and compares
+ * key bytes in the pool only for long keys whose hash agrees: a lookup
+ * in the big WordNet maps costs one cache miss for the slot, not a
+ * second one for the key. */
 struct strmap_slot {
         uint32_t hash;
         uint32_t len;
         uint32_t koff; /* key offset in pool + 1; 0: the slot is free */
         int val;
+        char key[SLOT_KEY]; /* len < SLOT_KEY: the key, NUL-padded */
 };
 
 struct strmap {
@@ -138,13 +144,17 @@ static int strmap_find_h(const struct strmap *m, const char *key, uint32_t h)
 
         if (!m->cap)
                 return -1;
+        i = strmap_home(h, m->cap);
+        /* the slot's cache miss overlaps the filter's */
+        __builtin_prefetch(&m->slots[i]);
         b = strmap_fbit(h, m->cap);
         if (!(m->filter[b / 64] & (1ull << (b % 64))))
                 return -1;
-        for (i = strmap_home(h, m->cap); m->slots[i].koff; i = (i + 1) & mask) {
+        for (; m->slots[i].koff; i = (i + 1) & mask) {
                 const struct strmap_slot *sl = &m->slots[i];
 
-                if (sl->hash == h && key_eq(m->pool + sl->koff - 1, key))
+                if (sl->hash == h &&
+                    key_eq(sl->len < SLOT_KEY ? sl->key : m->pool + sl->koff - 1, key))
                         return sl->val;
         }
         return -1;
@@ -230,6 +240,9 @@ static int strmap_put(struct strmap *m, const char *key, int val)
         m->slots[i].len = (uint32_t)len;
         m->slots[i].koff = koff;
         m->slots[i].val = val;
+        memset(m->slots[i].key, 0, SLOT_KEY);
+        if (len < SLOT_KEY)
+                memcpy(m->slots[i].key, key, len);
         m->n++;
         strmap_fset(m, h);
         return 0;
