@@ -31,6 +31,15 @@ struct pipeline {
         struct sink **sinks;
         size_t n_sinks;
         struct pipeline_stats stats;
+        /* Scratch kept across batches (no allocation per statement or
+         * article): the batch's statements as candidates, the candidates
+         * of one statement, the keys of one article's alerts. */
+        struct cand *cbuf;
+        size_t cbuf_cap;
+        const struct cand **cv;
+        size_t cv_cap;
+        const char **keyof;
+        size_t keyof_cap;
 };
 
 /* The candidates of one proposition key: store records (oldest first),
@@ -44,13 +53,15 @@ struct keyslot {
         size_t nstore; /* v[0..nstore) came from the store */
 };
 
-/* Per-batch working state. */
+/* Per-batch working state.  The statements of item i are numbered from
+ * first[i] in the batch (kslot, pl->cbuf). */
 struct batch {
         struct stmt_list *stmts; /* per item */
-        char (**keys)[KEY_MAX];  /* per item, per statement: "" when unindexed */
+        size_t *first;           /* per item: its first statement's number */
+        struct keyslot **kslot;  /* per statement: its key's slot, NULL when
+                                  * unindexed (same key: same slot) */
         json_t **refs;           /* per item: its article_ref_json, made once */
-        struct cand **overlay;   /* per item: its statements as candidates;
-                                  * text and article borrowed from stmts, refs */
+        char *has_cands;         /* per item: its pl->cbuf entries are made */
         struct cand **owned;     /* candidates parsed from store records */
         size_t n_owned, cap_owned;
         struct keyslot *slots; /* open addressing, size nslots (power of 2) */
@@ -115,7 +126,30 @@ struct pipeline *pipeline_new(const struct pipeline_conf *pc, const struct lexic
 
 void pipeline_free(struct pipeline *pl)
 {
+        if (!pl)
+                return;
+        free(pl->cbuf);
+        free(pl->cv);
+        free(pl->keyof);
         free(pl);
+}
+
+/* Makes room for n elements of size sz in *v (capacity *cap), keeping
+ * nothing.  Returns 0 or -1 when out of memory. */
+static int scratch_reserve(void **v, size_t *cap, size_t n, size_t sz)
+{
+        void *p;
+
+        if (n <= *cap)
+                return 0;
+        if (n < 2 * *cap)
+                n = 2 * *cap;
+        if (!(p = malloc(n * sz)))
+                return -1;
+        free(*v);
+        *v = p;
+        *cap = n;
+        return 0;
 }
 
 void pipeline_set_warm(struct pipeline *pl, int warm)
@@ -145,6 +179,12 @@ static struct keyslot *slot_find(struct batch *b, const char *key)
         while (b->slots[i].key && strcmp(b->slots[i].key, key) != 0)
                 i = (i + 1) & (b->nslots - 1);
         return &b->slots[i];
+}
+
+/* The key slot of statement j of item i, or NULL when it has no key. */
+static struct keyslot *stmt_slot(const struct batch *b, size_t i, size_t j)
+{
+        return b->kslot[b->first[i] + j];
 }
 
 static int slot_push(struct keyslot *ks, const struct cand *c)
@@ -201,12 +241,8 @@ static void batch_clear(struct batch *b, size_t n)
 
         for (i = 0; b->stmts && i < n; i++)
                 stmt_list_free(&b->stmts[i]);
-        for (i = 0; b->keys && i < n; i++)
-                free(b->keys[i]);
         for (i = 0; b->refs && i < n; i++)
                 json_decref(b->refs[i]);
-        for (i = 0; b->overlay && i < n; i++)
-                free(b->overlay[i]);
         for (i = 0; i < b->n_owned; i++) {
                 cand_clear(b->owned[i]);
                 free(b->owned[i]);
@@ -216,9 +252,10 @@ static void batch_clear(struct batch *b, size_t n)
                 free(b->slots[i].key);
         }
         free(b->stmts);
-        free(b->keys);
+        free(b->first);
+        free(b->kslot);
         free(b->refs);
-        free(b->overlay);
+        free(b->has_cands);
         free(b->owned);
         free(b->slots);
         alert_list_free(&b->alerts);
@@ -229,16 +266,18 @@ static int batch_analyze(struct pipeline *pl, struct batch *b, struct item *item
                          size_t n)
 {
         size_t i, j, total = 0;
+        char key[KEY_MAX];
 
         b->stmts = calloc(n ? n : 1, sizeof(*b->stmts));
-        b->keys = calloc(n ? n : 1, sizeof(*b->keys));
+        b->first = calloc(n ? n : 1, sizeof(*b->first));
         b->refs = calloc(n ? n : 1, sizeof(*b->refs));
-        b->overlay = calloc(n ? n : 1, sizeof(*b->overlay));
-        if (!b->stmts || !b->keys || !b->refs || !b->overlay)
+        b->has_cands = calloc(n ? n : 1, 1);
+        if (!b->stmts || !b->first || !b->refs || !b->has_cands)
                 return -1;
         for (i = 0; i < n; i++) {
                 struct item *it = &items[i];
 
+                b->first[i] = total;
                 pl->stats.bytes += it->len;
                 if (!it->art && article_parse(it->buf, it->len, it->ts_ms,
                                               &pl->pc.art_limits, &it->art, &it->err,
@@ -249,34 +288,28 @@ static int batch_analyze(struct pipeline *pl, struct batch *b, struct item *item
                 if (analyze_article(pl->lx, &pl->pc.an_limits, it->art, &b->stmts[i]) ==
                     -1)
                         return -1;
-                b->keys[i] = calloc(b->stmts[i].n ? b->stmts[i].n : 1, KEY_MAX);
-                if (!b->keys[i])
-                        return -1;
-                for (j = 0; j < b->stmts[i].n; j++) {
-                        if (prop_key(&b->stmts[i].v[j].prop, b->keys[i][j], KEY_MAX) < 0)
-                                b->keys[i][j][0] = '\0';
-                        else
-                                total++;
-                }
+                total += b->stmts[i].n;
         }
-        /* A table at most half full. */
+        /* A table at most half full, even were every statement's key new. */
         for (b->nslots = 16; b->nslots < 2 * total + 1; b->nslots *= 2)
                 ;
         b->slots = calloc(b->nslots, sizeof(*b->slots));
-        if (!b->slots)
+        b->kslot = calloc(total ? total : 1, sizeof(*b->kslot));
+        if (!b->slots || !b->kslot)
                 return -1;
         for (i = 0; i < n; i++) {
                 for (j = 0; j < b->stmts[i].n; j++) {
                         struct keyslot *ks;
 
-                        if (!b->keys[i][j][0])
+                        if (prop_key(&b->stmts[i].v[j].prop, key, sizeof(key)) < 0)
                                 continue;
-                        ks = slot_find(b, b->keys[i][j]);
+                        ks = slot_find(b, key);
                         if (!ks->key) {
-                                if (!(ks->key = strdup(b->keys[i][j])))
+                                if (!(ks->key = strdup(key)))
                                         return -1;
                                 b->nkeys++;
                         }
+                        b->kslot[b->first[i] + j] = ks;
                 }
         }
         return 0;
@@ -354,15 +387,31 @@ done:
         return rc;
 }
 
-/* Has article id been seen earlier in this batch (a repeated message)? */
-static int seen_before(struct item *items, size_t i)
-{
-        size_t k;
+/* The article ids of a batch seen so far (a repeated message is a
+ * duplicate): open addressing over item numbers + 1, at most half full. */
+struct idset {
+        size_t *v;
+        size_t cap;
+};
 
-        for (k = 0; k < i; k++)
-                if (items[k].art && items[k].result != ITEM_BAD &&
-                    strcmp(items[k].art->id, items[i].art->id) == 0)
+static int idset_init(struct idset *ids, size_t n)
+{
+        for (ids->cap = 16; ids->cap < 2 * n + 1; ids->cap *= 2)
+                ;
+        ids->v = calloc(ids->cap, sizeof(*ids->v));
+        return ids->v ? 0 : -1;
+}
+
+/* Whether an earlier item of the set has item i's article id; adds i when
+ * not. */
+static int idset_seen(struct idset *ids, const struct item *items, size_t i)
+{
+        size_t k = hash_str(items[i].art->id) & (ids->cap - 1);
+
+        for (; ids->v[k]; k = (k + 1) & (ids->cap - 1))
+                if (strcmp(items[ids->v[k] - 1].art->id, items[i].art->id) == 0)
                         return 1;
+        ids->v[k] = i + 1;
         return 0;
 }
 
@@ -380,12 +429,14 @@ static const char *against_id(const struct alert *a)
 static void dedup_alerts(struct alert_list *al, size_t from, const char **keyof)
 {
         size_t i, j, out = from;
-        char *drop = calloc(al->n - from + 1, 1);
+        char *drop;
 
+        if (al->n - from < 2)
+                return; /* nothing to compare */
         /* Decide every drop first, then compact: compacting while still
          * comparing read alerts already freed (a weaker alert before a
          * stronger one; regression test in tests/cli_main.sh). */
-        if (!drop)
+        if (!(drop = calloc(al->n - from + 1, 1)))
                 return;
         for (i = from; i < al->n; i++) {
                 int keep = 1;
@@ -394,7 +445,7 @@ static void dedup_alerts(struct alert_list *al, size_t from, const char **keyof)
                         const struct alert *a = &al->v[i], *b = &al->v[j];
 
                         if (i == j || a->kind != b->kind ||
-                            strcmp(keyof[i - from], keyof[j - from]) ||
+                            keyof[i - from] != keyof[j - from] || /* one string a key */
                             strcmp(against_id(a), against_id(b)))
                                 continue;
                         if (b->confidence > a->confidence ||
@@ -415,47 +466,57 @@ static void dedup_alerts(struct alert_list *al, size_t from, const char **keyof)
         al->n = out;
 }
 
+/* Makes the statements of item i candidates (pl->cbuf from first[i]),
+ * once: the item's own statements for matching, then the overlay that
+ * later articles of the batch see, then what the store keeps.  Text and
+ * article are borrowed from the statements and the item's reference. */
+static void item_cands(struct pipeline *pl, struct batch *b, struct item *it, size_t i)
+{
+        struct stmt_list *sl = &b->stmts[i];
+        struct cand *c;
+        size_t j;
+
+        if (b->has_cands[i])
+                return;
+        for (j = 0; j < sl->n; j++) {
+                if (!stmt_slot(b, i, j))
+                        continue;
+                c = &pl->cbuf[b->first[i] + j];
+                c->st = sl->v[j];
+                c->article = b->refs[i];
+                c->aid = json_string_value(json_object_get(b->refs[i], "id"));
+                c->published_ms = it->art->published_ms;
+                c->seq = (int)j;
+        }
+        b->has_cands[i] = 1;
+}
+
 /* Matches the statements of item i against their candidates. */
 static int match_item(struct pipeline *pl, struct batch *b, struct item *it, size_t i,
                       int64_t now)
 {
         struct stmt_list *sl = &b->stmts[i];
-        json_t *ref = b->refs[i];
-        size_t j, k, cap = 0, first = b->alerts.n, nkeyof = 0;
-        const char **keyof = NULL;
-        const struct cand **cv = NULL;
-        struct cand *own = NULL; /* the article's own statements as candidates */
-        int rc = -1;
+        const struct cand *own = pl->cbuf + b->first[i]; /* the article's own */
+        size_t j, k, first = b->alerts.n, nkeyof = 0;
 
-        if (!ref)
+        if (!b->refs[i])
                 return -1;
-        if (sl->n && !(own = calloc(sl->n, sizeof(*own))))
-                return -1;
-        for (k = 0; k < sl->n; k++) {
-                own[k].st = sl->v[k]; /* borrowed: nothing to clear */
-                own[k].article = ref;
-                own[k].aid = it->art->id;
-                own[k].published_ms = it->art->published_ms;
-                own[k].seq = (int)k;
-        }
+        item_cands(pl, b, it, i);
         for (j = 0; j < sl->n; j++) {
-                struct keyslot *ks;
+                struct keyslot *ks = stmt_slot(b, i, j);
                 size_t nc = 0, before = b->alerts.n;
-
+                const struct cand **cv;
                 int added;
 
-                if (!b->keys[i][j][0] || !match_may_alert(&sl->v[j]))
+                if (!ks || !match_may_alert(&sl->v[j]))
                         continue;
-                ks = slot_find(b, b->keys[i][j]);
-                if (cap < ks->n + sl->n) {
-                        cap = ks->n + sl->n;
-                        free(cv);
-                        if (!(cv = malloc(cap * sizeof(*cv))))
-                                goto done;
-                }
+                if (scratch_reserve((void **)&pl->cv, &pl->cv_cap, ks->n + sl->n,
+                                    sizeof(*pl->cv)) == -1)
+                        return -1;
+                cv = pl->cv;
                 /* Earlier news (not an earlier try at this same article),
                  * then the article's own other statements of the key.  The
-                 * batch's earlier articles have other ids (seen_before). */
+                 * batch's earlier articles have other ids (idset_seen). */
                 for (k = 0; k < ks->n; k++) {
                         const char *aid = k >= ks->nstore ? NULL
                                           : ks->v[k]->aid
@@ -467,55 +528,43 @@ static int match_item(struct pipeline *pl, struct batch *b, struct item *it, siz
                                 cv[nc++] = ks->v[k];
                 }
                 for (k = 0; k < sl->n; k++)
-                        if (k != j && strcmp(b->keys[i][k], b->keys[i][j]) == 0)
+                        if (k != j && stmt_slot(b, i, k) == ks)
                                 cv[nc++] = &own[k];
                 added = match_stmt_ptrs(&pl->pc.match, it->art, &sl->v[j], (int)j, cv, nc,
                                         now, &b->alerts);
                 if (added < 0)
-                        goto done;
+                        return -1;
                 if (b->alerts.n > before) {
-                        const char **kv =
-                            realloc(keyof, (b->alerts.n - first) * sizeof(*kv));
+                        if (b->alerts.n - first > pl->keyof_cap) {
+                                size_t cap = 2 * (b->alerts.n - first);
+                                const char **kv = realloc(pl->keyof, cap * sizeof(*kv));
 
-                        if (!kv)
-                                goto done;
-                        keyof = kv;
+                                if (!kv)
+                                        return -1;
+                                pl->keyof = kv;
+                                pl->keyof_cap = cap;
+                        }
                         while (nkeyof < b->alerts.n - first)
-                                keyof[nkeyof++] = b->keys[i][j];
+                                pl->keyof[nkeyof++] = ks->key;
                 }
         }
-        dedup_alerts(&b->alerts, first, keyof);
+        dedup_alerts(&b->alerts, first, pl->keyof);
         it->n_alerts = b->alerts.n - first;
-        rc = 0;
-done:
-        free(keyof);
-        free(cv);
-        free(own);
-        return rc;
+        return 0;
 }
 
 /* Adds the statements of item i to the overlay, as later articles of the
  * batch must see them. */
-static int overlay_add(struct batch *b, struct item *it, size_t i)
+static int overlay_add(struct pipeline *pl, struct batch *b, struct item *it, size_t i)
 {
         struct stmt_list *sl = &b->stmts[i];
-        struct cand *c;
+        struct keyslot *ks;
         size_t j;
 
-        if (sl->n == 0)
-                return 0;
-        if (!(b->overlay[i] = calloc(sl->n, sizeof(*b->overlay[i]))))
-                return -1;
+        item_cands(pl, b, it, i);
         for (j = 0; j < sl->n; j++) {
-                if (!b->keys[i][j][0])
-                        continue;
-                c = &b->overlay[i][j];
-                c->st = sl->v[j]; /* the text stays the statement's */
-                c->article = b->refs[i];
-                c->aid = json_string_value(json_object_get(b->refs[i], "id"));
-                c->published_ms = it->art->published_ms;
-                c->seq = (int)j;
-                if (slot_push(slot_find(b, b->keys[i][j]), c) == -1)
+                if ((ks = stmt_slot(b, i, j)) &&
+                    slot_push(ks, &pl->cbuf[b->first[i] + j]) == -1)
                         return -1;
         }
         return 0;
@@ -541,20 +590,21 @@ static int batch_put(struct pipeline *pl, struct batch *b, struct item *items, s
         for (i = 0; i < n; i++) {
                 if (items[i].result != ITEM_PENDING)
                         continue;
-                if (native && b->stmts[i].n && !b->overlay[i])
+                if (native && b->stmts[i].n && !b->has_cands[i])
                         goto done; /* overlay_add made them all */
                 for (j = 0; j < b->stmts[i].n; j++) {
+                        struct keyslot *ks = stmt_slot(b, i, j);
                         json_t *rec;
 
-                        if (!b->keys[i][j][0])
+                        if (!ks)
                                 continue;
-                        recs[nr].key = b->keys[i][j];
+                        recs[nr].key = ks->key;
                         recs[nr].article_id = items[i].art->id;
                         recs[nr].ts_ms = items[i].art->published_ms;
                         if (native) {
                                 /* the overlay's candidate; the store copies
                                  * what it keeps */
-                                recs[nr++].cand = &b->overlay[i][j];
+                                recs[nr++].cand = &pl->cbuf[b->first[i] + j];
                                 continue;
                         }
                         rec = cand_record(items[i].art, &b->stmts[i].v[j], (int)j);
@@ -680,6 +730,7 @@ int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errs
                    size_t errstr_size)
 {
         struct batch b = {0};
+        struct idset ids = {0};
         int64_t now = pl->pc.now_ms();
         size_t i;
         int rc = -1;
@@ -690,12 +741,19 @@ int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errs
                 items[i].n_stmts = items[i].n_alerts = 0;
         }
         if (batch_analyze(pl, &b, items, n) == -1 ||
-            batch_lookup(pl, &b, items, n, errstr, errstr_size) == -1)
+            batch_lookup(pl, &b, items, n, errstr, errstr_size) == -1 ||
+            idset_init(&ids, n) == -1 ||
+            scratch_reserve((void **)&pl->cbuf, &pl->cbuf_cap,
+                            n ? b.first[n - 1] + b.stmts[n - 1].n : 0,
+                            sizeof(*pl->cbuf)) == -1)
                 goto done;
         for (i = 0; i < n; i++) {
+                /* a repeat of an earlier item (duplicate or not) */
+                int seen = items[i].art && idset_seen(&ids, items, i);
+
                 if (items[i].result != ITEM_PENDING)
                         continue;
-                if (seen_before(items, i)) {
+                if (seen) {
                         items[i].result = ITEM_DUPLICATE;
                         continue;
                 }
@@ -703,7 +761,7 @@ int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errs
                         goto done;
                 if (!pl->pc.warm && match_item(pl, &b, &items[i], i, now) == -1)
                         goto done;
-                if (overlay_add(&b, &items[i], i) == -1)
+                if (overlay_add(pl, &b, &items[i], i) == -1)
                         goto done;
         }
         if (batch_put(pl, &b, items, n, errstr, errstr_size) == -1 ||
@@ -715,6 +773,7 @@ int pipeline_batch(struct pipeline *pl, struct item *items, size_t n, char *errs
         rc = 0;
 done:
         batch_clear(&b, n);
+        free(ids.v);
         return rc;
 }
 
