@@ -784,8 +784,9 @@ static const char *const undergo_verbs[] = {
 
 static int in_list(const char *const *list, const char *w)
 {
+        /* the first letter rules out most words without a call */
         for (; *list; list++)
-                if (strcmp(*list, w) == 0)
+                if ((*list)[0] == w[0] && strcmp(*list, w) == 0)
                         return 1;
         return 0;
 }
@@ -1218,7 +1219,7 @@ static void clause_cues(const struct ctx *cx, const struct clause *cl, size_t p,
         for (i = lo; i < p; i++) {
                 const char *s = norm(cx, i);
 
-                if (strcmp(s, "that") == 0 || is_punct(cx, i, ';'))
+                if (form_is(s, "that") || is_punct(cx, i, ';'))
                         lo = i + 1;
         }
         /* "an attack on Ukraine could come": a noun's modal follows it */
@@ -1447,7 +1448,7 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         for (i = v; i > s0 && v - i < 3; i--) {
                 const char *b = norm(cx, i - 1);
 
-                if (strcmp(b, "has") == 0 || strcmp(b, "have") == 0) {
+                if (form_is(b, "has") || form_is(b, "have")) {
                         st->background = 1;
                         break;
                 }
@@ -2367,13 +2368,12 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         cx.cls = cx.fl + n1;
         cx.ment = (int *)(cx.cls + n1);
         pthread_once(&cls_once, cls_build);
-        lexicon_word_toks(lx, cx.tt.v, cx.tt.n, cx.w);
+        lexicon_word_toks_flags(lx, cx.tt.v, cx.tt.n, cx.w, cx.fl);
         for (i = 0; i < cx.tt.n; i++) {
                 const struct text_tok *t = &cx.tt.v[i];
-                const struct lex_word *w = cx.w[i];
                 /* the closed classes hold words only */
                 uint32_t c = t->kind == TEXT_WORD ? cls_of(t->norm, t->hash) : 0,
-                         f = w ? w->flags : 0;
+                         f = cx.fl[i];
 
                 /* "V6", "A3": model codes with digits name no speaker */
                 if (t->kind == TEXT_WORD && t->cap && !(c & CL_NOTNAME) &&

@@ -56,11 +56,13 @@ struct strmap {
  * holds its key zero-padded, so a token's zero-padded normalised form
  * is compared with one fixed-size memcmp, and a filter (as in strmap)
  * answers most misses.  Forms of TOK_KEY bytes or more are left to the
- * words map. */
-#define TOK_KEY 24
+ * words map.  The entry's flags ride along, so a caller needing only
+ * them reads no struct lex_word. */
+#define TOK_KEY 20
 
 struct tokslot {
         char key[TOK_KEY]; /* "" for a free slot */
+        uint32_t flags;    /* wordv[val].flags */
         uint32_t hash;
         int32_t val;
 };
@@ -1019,6 +1021,7 @@ static int tokmap_build(struct lexicon *lx)
                 memcpy(t->slots[j].key, m->pool + sl->koff - 1, sl->len);
                 t->slots[j].hash = sl->hash;
                 t->slots[j].val = sl->val;
+                t->slots[j].flags = lx->wordv[sl->val].flags;
                 b = strmap_fbit(sl->hash, cap);
                 t->filter[b / 64] |= 1ull << (b % 64);
         }
@@ -1171,6 +1174,38 @@ void lexicon_word_toks(const struct lexicon *lx, const struct text_tok *v, size_
 
         for (i = 0; i < n; i++)
                 out[i] = word_tok(lx, v[i].norm, v[i].hash);
+}
+
+void lexicon_word_toks_flags(const struct lexicon *lx, const struct text_tok *v, size_t n,
+                             const struct lex_word **out, uint32_t *flags)
+{
+        const struct tokmap *t = &lx->tok;
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+                const char *norm = v[i].norm;
+                uint32_t hash = v[i].hash;
+                size_t k, b = strmap_fbit(hash, t->cap);
+
+                out[i] = NULL;
+                flags[i] = 0;
+                if (norm[TOK_KEY - 1]) { /* a long form */
+                        if ((out[i] = lexicon_word_hashed(lx, norm, hash)))
+                                flags[i] = out[i]->flags;
+                        continue;
+                }
+                if (!(t->filter[b / 64] & (1ull << (b % 64))))
+                        continue;
+                for (k = strmap_home(hash, t->cap); t->slots[k].key[0];
+                     k = (k + 1) & (t->cap - 1)) {
+                        if (t->slots[k].hash == hash &&
+                            memcmp(t->slots[k].key, norm, TOK_KEY) == 0) {
+                                out[i] = &lx->wordv[t->slots[k].val];
+                                flags[i] = t->slots[k].flags;
+                                break;
+                        }
+                }
+        }
 }
 
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma)

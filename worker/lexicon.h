@@ -96,6 +96,10 @@ struct text_tok;
  * tokens. */
 void lexicon_word_toks(const struct lexicon *lx, const struct text_tok *v, size_t n,
                        const struct lex_word **out);
+/* lexicon_word_toks that also stores each entry's flags (0 for none) in
+ * flags[i], read from the lookup's own table: no load of the entry. */
+void lexicon_word_toks_flags(const struct lexicon *lx, const struct text_tok *v, size_t n,
+                             const struct lex_word **out, uint32_t *flags);
 
 /* How common a lemma is (WordNet's sense-tagged count; 0 when unknown,
  * e.g. most names).  Salience for claim-level propositions. */

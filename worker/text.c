@@ -669,17 +669,22 @@ long text_sentences(const struct text_toks *tt,
                     size_t max_sents, struct text_sent **sentsp)
 {
         struct text_sent *v = NULL;
-        size_t n = 0, cap = 0, start = 0, i;
+        const struct text_tok *tv = tt->v;
+        size_t n = 0, cap = 0, start = 0, i, nt = tt->n;
         int inq = 0; /* a double quote is open */
 
-        for (i = 0; i < tt->n && n < max_sents; i++) {
-                const struct text_tok *t = &tt->v[i];
+        for (i = 0; i < nt && n < max_sents; i++) {
+                const struct text_tok *t;
                 size_t end;
                 int q;
 
-                /* a word inside a paragraph neither quotes nor ends */
-                if (t->kind == TEXT_WORD && !t->para)
-                        continue;
+                /* a word inside a paragraph neither quotes nor ends:
+                 * skipped in a tight loop */
+                while (i < nt && tv[i].kind == TEXT_WORD && !tv[i].para)
+                        i++;
+                if (i == nt)
+                        break;
+                t = &tv[i];
                 if (i > start && t->para) {
                         if (sent_push(&v, &n, &cap, start, i) < 0)
                                 goto fail;
