@@ -224,13 +224,13 @@ static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
                 return 0;
         maxlen = w->ent_maxlen;
         for (k = 0; k < maxlen && i + k < end && more; k++) {
-                const char *s = norm(cx, i + k), *key = phrase;
+                const char *s = norm(cx, i + k);
                 const struct lex_entity *e;
 
                 if (k == 0) {
-                        /* the phrase is the word itself: no copy */
+                        /* the phrase is the word itself: looked up at load */
                         h = cx->tt.v[i].hash;
-                        key = s;
+                        e = lexicon_word_entity(cx->lx, w, &more);
                 } else {
                         size_t l;
 
@@ -250,8 +250,9 @@ static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
                         phrase[n++] = ' ';
                         memcpy(phrase + n, s, l + 1);
                         n += l;
+                        e = lexicon_entity_step(cx->lx, phrase, h, &more);
                 }
-                if ((e = lexicon_entity_step(cx->lx, key, h, &more))) {
+                if (e) {
                         best = k + 1;
                         *entp = e;
                 }

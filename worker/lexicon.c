@@ -98,6 +98,7 @@ struct lexicon {
         int nunits;
         struct strmap freq; /* lemma -> WordNet sense-tagged count */
         struct tokmap tok;  /* the words map again, keys inline */
+        int *walias;        /* per word entry: its form's aliases value, or -1 */
         /* WordNet synsets: lemma -> index into synv; synv[i] packs the
          * first offset in synoff (<< 4) and the sense count. */
         struct strmap syn;
@@ -995,6 +996,27 @@ static int load_file(struct lexicon *lx, const char *dir, const struct lex_file 
         return rc;
 }
 
+/* Looks every word entry's form up in the aliases map once, for
+ * lexicon_word_entity.  Returns 0 or -1. */
+static int walias_build(struct lexicon *lx)
+{
+        const struct strmap *m = &lx->words;
+        size_t i;
+
+        if (!(lx->walias = malloc((lx->nword + 1) * sizeof(*lx->walias))))
+                return -1;
+        for (i = 0; i <= lx->nword; i++)
+                lx->walias[i] = -1;
+        for (i = 0; i < m->cap; i++) {
+                const struct strmap_slot *sl = &m->slots[i];
+
+                if (sl->koff)
+                        lx->walias[sl->val] =
+                            strmap_find_h(&lx->aliases, m->pool + sl->koff - 1, sl->hash);
+        }
+        return 0;
+}
+
 /* Builds lx->tok from the words map (keys shorter than TOK_KEY).
  * Returns 0 or -1. */
 static int tokmap_build(struct lexicon *lx)
@@ -1025,7 +1047,7 @@ static int tokmap_build(struct lexicon *lx)
                 b = strmap_fbit(sl->hash, cap);
                 t->filter[b / 64] |= 1ull << (b % 64);
         }
-        return 0;
+        return walias_build(lx);
 }
 
 struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
@@ -1069,6 +1091,7 @@ void lexicon_free(struct lexicon *lx)
         strmap_free(&lx->strings);
         strmap_free(&lx->freq);
         free(lx->tok.slots);
+        free(lx->walias);
         free(lx->tok.filter);
         strmap_free(&lx->syn);
         strmap_free(&lx->verbs);
@@ -1226,6 +1249,15 @@ const struct lex_entity *lexicon_entity_step(const struct lexicon *lx, const cha
                                              uint32_t hash, int *more)
 {
         int v = strmap_find_h(&lx->aliases, phrase, hash);
+
+        *more = v >= 0 && (v & 1);
+        return v >= 0 && ALIAS_ENT(v) >= 0 ? &lx->entv[ALIAS_ENT(v)] : NULL;
+}
+
+const struct lex_entity *lexicon_word_entity(const struct lexicon *lx,
+                                             const struct lex_word *w, int *more)
+{
+        int v = lx->walias[w - lx->wordv];
 
         *more = v >= 0 && (v & 1);
         return v >= 0 && ALIAS_ENT(v) >= 0 ? &lx->entv[ALIAS_ENT(v)] : NULL;

@@ -115,6 +115,12 @@ const struct lex_entity *lexicon_entity(const struct lexicon *lx, const char *ph
 const struct lex_entity *lexicon_entity_step(const struct lexicon *lx, const char *phrase,
                                              uint32_t hash, int *more);
 
+/* lexicon_entity_step for the form of w (an entry of this lexicon) as
+ * the whole phrase, answered from a table built at load: no hashing or
+ * probe of the aliases map. */
+const struct lex_entity *lexicon_word_entity(const struct lexicon *lx,
+                                             const struct lex_word *w, int *more);
+
 /* 0 when no alias and no alias prefix has text_hash() hash, so that
  * lexicon_entity_step would return NULL and set *more to 0 for every
  * phrase with it: a test before a caller builds the phrase (1: maybe). */
