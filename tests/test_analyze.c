@@ -664,6 +664,9 @@ static void test_svo_fallback(void)
               strcmp(sl.v[1].prop.agent, "PE") == 0);
         CHECK(with_key(&sl, "svo:hack|PY|RU|") != NULL);
         stmt_list_free(&sl);
+        run("Officials said Paraguay hacked Bolivia's election commission.", &sl);
+        CHECK(with_key(&sl, "svo:hack|PY|BO|") != NULL);
+        stmt_list_free(&sl);
         run("Chile said Peru made the Zetani an offer. Chile said Peru changed its "
             "strategy. Peru trained the Zetani rebels in May.",
             &sl);

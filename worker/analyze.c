@@ -1612,19 +1612,14 @@ static int svo_roles(struct ctx *cx, const struct clause *cl, const struct stmt 
                         /* the object right after the verb: "trained Houthi
                          * fighters", "hacked the Kremlin", "met with X" */
                         for (k = i + 1; k < cl->c1 && k < i + 4; k++) {
-                                /* "changed his strategy", "hit Russia's
-                                 * economy": a possessor is no object */
+                                /* "changed his strategy": a possessive
+                                 * pronoun is no object (a named possessor
+                                 * is: "hacked Ukraine's election
+                                 * commission" is about Ukraine) */
                                 if (possessive(norm(cx, k)))
                                         return 0;
-                                if (entity_at(cx, k, cl, &obj)) {
-                                        size_t e = cx->ment[k] >= 0
-                                                       ? cx->mv[cx->ment[k]].t1
-                                                       : k + 1;
-
-                                        if (e < cl->c1 && strcmp(norm(cx, e), "'s") == 0)
-                                                return 0;
+                                if (entity_at(cx, k, cl, &obj))
                                         break;
-                                }
                                 if (!(strcmp(norm(cx, k), "the") == 0 ||
                                       strcmp(norm(cx, k), "a") == 0 ||
                                       (cx->cls[k] & CL_PREP_PATIENT)))
