@@ -37,13 +37,18 @@ struct entry {
         int64_t published_ms; /* of the article */
 };
 
-/* The bytes of an input: mapped when it is a regular file (no copy, and
- * no growing buffer), else read whole. */
+/* The bytes of an input: a regular file is read into an anonymous
+ * mapping of its size in huge pages (no growing buffer; the first touch
+ * of each 4 KB page of a file mapping cost more than the read, ~6 us a
+ * page on the VM we measure on), anything else read whole. */
 struct input {
         const char *data;
         size_t len;
-        int mapped;
+        void *map; /* the mapping data is in, or NULL: data was malloc'd */
+        size_t map_len;
 };
+
+#define INPUT_HUGE (2 * 1024 * 1024)
 
 struct collect {
         struct entry *v;
@@ -61,8 +66,8 @@ struct collect {
 
 static void input_close(struct input *in)
 {
-        if (in->mapped)
-                munmap((void *)in->data, in->len);
+        if (in->map)
+                munmap(in->map, in->map_len);
         else
                 free((char *)in->data);
         memset(in, 0, sizeof(*in));
@@ -155,14 +160,28 @@ static int input_open(struct input *in, FILE *fp)
         int fd = fileno(fp);
 
         if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-            (uintmax_t)sb.st_size <= SIZE_MAX && ftello(fp) == 0) {
-                p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-                         fd, 0);
+            (uintmax_t)sb.st_size <= SIZE_MAX - 2 * INPUT_HUGE && ftello(fp) == 0) {
+                size_t len = (size_t)sb.st_size, ml = len + 2 * INPUT_HUGE, off = 0;
+                ssize_t got = 1;
+                char *d;
+
+                p = mmap(NULL, ml, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                         -1, 0);
                 if (p != MAP_FAILED) {
-                        in->data = p;
-                        in->len = (size_t)sb.st_size;
-                        in->mapped = 1;
-                        return 0;
+                        /* from a huge page boundary; the rest stays unused */
+                        d = (char *)p + (INPUT_HUGE - (uintptr_t)p % INPUT_HUGE);
+                        (void)madvise(d, len, MADV_HUGEPAGE); /* best effort */
+                        while (off < len &&
+                               (got = pread(fd, d + off, len - off, (off_t)off)) > 0)
+                                off += (size_t)got;
+                        if (off == len) {
+                                in->data = d;
+                                in->len = len;
+                                in->map = p;
+                                in->map_len = ml;
+                                return 0;
+                        }
+                        munmap(p, ml); /* read anew below: the file changed */
                 }
         }
         in->data = slurp(fp, &in->len);
