@@ -442,9 +442,11 @@ static int file_kafka(struct config *cfg, const char *path, const char *key,
                       const json_t *v, char *errstr, size_t errstr_size)
 {
         char what[512], num[64];
-        const char *text;
+        const char *text = NULL;
 
-        snprintf(what, sizeof(what), "%s: setting \"%s\"", path, key);
+        if (snprintf(what, sizeof(what), "%s: setting \"%s\"", path, key) >=
+            (int)sizeof(what))
+                strcpy(what + sizeof(what) - 4, "..."); /* a very long path */
         if (json_scalar_text(v, num, sizeof(num), &text) < 0) {
                 snprintf(errstr, errstr_size, "%s wants a string, number or boolean",
                          what);
