@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test.sh - the whole test suite, from a fresh Debian 12 machine: installs
-# what is missing, runs the linters (scripts/lint.sh), builds twice (plain,
-# and AddressSanitizer + UndefinedBehaviorSanitizer), and runs every CTest
-# test in both builds.
+# what is missing, runs the linters (scripts/lint.sh), builds twice (Release,
+# and AddressSanitizer + UndefinedBehaviorSanitizer), both with -Werror, and
+# runs every CTest test in both builds.
 # CTest's fixtures start and stop redis-server on loopback; the
 # integration tests run librdkafka's mock cluster themselves.
 #   scripts/test.sh            both builds
@@ -23,8 +23,8 @@ run_suite() { # build-dir port cmake-args...
         ctest --test-dir "$dir" --output-on-failure -j "$jobs"
 }
 
-echo "== build and test (plain)" >&2
-run_suite build 26379
+echo "== build and test (Release: -O3 also finds warnings -O2 does not)" >&2
+run_suite build 26379 -DCMAKE_BUILD_TYPE=Release
 if [ -z "${CW_TEST_FAST:-}" ]; then
         echo "== build and test (ASan + UBSan)" >&2
         run_suite build-asan 26381 -DCW_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
