@@ -167,5 +167,33 @@ assert [(a["kind"], a["article"]["id"], a["against"]["article"]["id"]) for a in 
 assert "contradicts the denial by Acme Corp on 2024-05-01 that Acme Corp broke the rules" in alerts[0]["summary"], alerts[0]["summary"]
 PY
 
+# SIGINT stops a long replay after the current batch: exit 130, the report
+# of the articles done so far, and only whole alert lines on stdout
+python3 - >"$tmp/long.jsonl" <<'PY'
+import json
+body = ("Officials in Lima said on Monday that Peru had sold rifles to Chile. "
+        "Chile denied buying rifles from Peru. ") * 12
+for i in range(30000):
+    print(json.dumps({"id": "long-%d" % i, "source": "Desk",
+                      "published_at": "2024-01-01T00:%02d:%02dZ" % (i // 60 % 60, i % 60),
+                      "title": "", "body": body}))
+PY
+"$bin" replay --input "$tmp/long.jsonl" >"$tmp/long.out" 2>"$tmp/long.err" &
+rpid=$!
+sleep 1.5
+kill -INT "$rpid"
+rc=0
+wait "$rpid" || rc=$?
+if [ "$rc" -eq 130 ] && grep -q "interrupted" "$tmp/long.err" &&
+   grep -q "replay report" "$tmp/long.err" &&
+   python3 - "$tmp/long.out" "$tmp/long.err" <<'PY'
+import json, re, sys
+for l in open(sys.argv[1]):
+    json.loads(l)
+m = re.search(r"processed (\d+)", open(sys.argv[2]).read())
+assert m and int(m.group(1)) < 30000, m and m.group(1)
+PY
+then ok; else bad "SIGINT during replay: exit $rc, report and whole lines expected"; fi
+
 echo "cli_main: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -316,6 +316,7 @@ done:
 
 static int cmd_replay(const struct config *cfg, struct cmdopts *co)
 {
+        struct sigaction sa;
         char errstr[512];
         int rc;
 
@@ -329,7 +330,14 @@ static int cmd_replay(const struct config *cfg, struct cmdopts *co)
         if (!co->ro.input && !co->ro.topic)
                 return die(2, "replay needs --input FILE or --brokers B --topic T%s%s",
                            "", "");
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal;
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        co->ro.running = &running;
         rc = replay_run(cfg, &co->ro, errstr, sizeof(errstr));
+        if (rc == -3)
+                return 130; /* interrupted, as a shell reports SIGINT */
         if (rc == -2)
                 return die(2, "%s%s", errstr, "");
         if (rc == -1)

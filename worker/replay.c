@@ -235,6 +235,12 @@ static int collect_file(struct collect *co, FILE *fp, char *errstr, size_t errst
         return rc;
 }
 
+/* Whether a signal asked the replay to stop. */
+static int interrupted(const struct replay_opts *ro)
+{
+        return ro->running && !*ro->running;
+}
+
 /* Start offsets: the first offset at or after the window's start where the
  * broker answers timestamp lookups, else the beginning (the mock broker
  * answers -1, so the window is then applied by scanning). */
@@ -319,7 +325,7 @@ static int collect_topic(struct collect *co, const struct config *cfg, char *err
                          ro->topic);
                 goto done;
         }
-        while (done < nparts) {
+        while (done < nparts && !interrupted(ro)) {
                 rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 1000);
                 int64_t ts;
                 int p;
@@ -416,7 +422,7 @@ static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_siz
                 snprintf(errstr, errstr_size, "out of memory");
                 return -1;
         }
-        while (rc == 0 && i < co->n) {
+        while (rc == 0 && i < co->n && !interrupted(co->ro)) {
                 int warm = co->ro->from_ms && co->v[i].published_ms < co->ro->from_ms;
 
                 for (n = 0; n < batch_size && i + n < co->n; n++) {
@@ -671,7 +677,12 @@ int replay_run(const struct config *cfg, const struct replay_opts *ro, char *err
                                  !ro->quiet && isatty(STDERR_FILENO) && co.n > 1000,
                                  errstr, errstr_size);
         }
-        if (rc == 0 && !ro->quiet) {
+        if (rc == 0 && interrupted(ro)) {
+                log_warn("replay",
+                         "interrupted: the report covers the articles done so far");
+                rc = -3;
+        }
+        if ((rc == 0 || rc == -3) && !ro->quiet) {
                 co.counts.seconds = mono_s() - t0;
                 report_write(r.rp, pipeline_stats(r.pl), &co.counts, ro->report, r.rfp);
         }

@@ -7,6 +7,7 @@
 #define CW_REPLAY_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -26,10 +27,15 @@ struct replay_opts {
         int quiet;               /* no report, no progress */
         int live_sinks;          /* also deliver to the configured Slack and
                                   * webhook sinks (failures are logged) */
+        /* cleared by a signal handler: stop after the current batch (NULL:
+         * run to the end) */
+        volatile sig_atomic_t *running;
 };
 
 /* Runs the replay. Returns 0, or -1 with a message (1 = runtime error).
- * Returns -2 with a message when the input cannot be opened (usage). */
+ * Returns -2 with a message when the input cannot be opened (usage).
+ * Returns -3 when *running was cleared: the report covers the articles
+ * done so far, and the replay namespace is dropped as usual. */
 int replay_run(const struct config *cfg, const struct replay_opts *ro, char *errstr,
                size_t errstr_size);
 
