@@ -6,6 +6,7 @@
 #include "lexicon.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "text.h"
 
 #define ISO3166_PATH     "/usr/share/iso-codes/json/iso_3166-1.json"
@@ -102,6 +104,10 @@ struct lexicon {
         /* WordNet synsets: lemma -> index into synv; synv[i] packs the
          * first offset in synoff (<< 4) and the sense count. */
         struct strmap syn;
+        /* index.noun is read at the first synonym question (claim-level
+         * matching only): most runs never ask, and it is half the load */
+        pthread_mutex_t synmu;
+        int nouns_loaded;
         struct strmap verbs;   /* every single-word verb lemma of WordNet */
         struct strmap irrpast; /* irregular form -> index into strv (lemma) */
         uint32_t *synv, *synoff;
@@ -510,13 +516,13 @@ static int load_freq(struct lexicon *lx)
  * a synset are synonyms (boob, breast).  Offsets are tagged with the part
  * of speech (the files are separate), and multi-word lemmas and very
  * ambiguous words are left out. */
-static int load_synsets(struct lexicon *lx)
+static int load_synsets(struct lexicon *lx, size_t k0, size_t k1)
 {
         static const char *const pos[] = {"noun", "verb"};
         char path[64], line[4096];
         size_t k;
 
-        for (k = 0; k < 2; k++) {
+        for (k = k0; k < k1; k++) {
                 FILE *fp;
 
                 snprintf(path, sizeof(path), "%s%s", WORDNET_INDEX, pos[k]);
@@ -651,7 +657,18 @@ int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b)
         int ia, ib;
         uint32_t i, j, oa, na, ob, nb;
 
-        if (!lx || !lx->nsyn || (ia = syn_find(lx, a)) < 0 || (ib = syn_find(lx, b)) < 0)
+        if (!lx)
+                return 0;
+        if (!lx->nouns_loaded) {
+                struct lexicon *m = (struct lexicon *)lx; /* a cache fill */
+
+                pthread_mutex_lock(&m->synmu);
+                if (!m->nouns_loaded && load_synsets(m, 0, 1) < 0)
+                        log_warn("lexicon", "WordNet nouns: out of memory");
+                m->nouns_loaded = 1;
+                pthread_mutex_unlock(&m->synmu);
+        }
+        if (!lx->nsyn || (ia = syn_find(lx, a)) < 0 || (ib = syn_find(lx, b)) < 0)
                 return 0;
         oa = lx->synv[ia] >> 4;
         na = lx->synv[ia] & 15;
@@ -1061,7 +1078,8 @@ struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
         }
         if (!dir)
                 dir = lexicon_default_dir();
-        if (load_irregular(lx) < 0 || load_freq(lx) < 0 || load_synsets(lx) < 0 ||
+        pthread_mutex_init(&lx->synmu, NULL);
+        if (load_irregular(lx) < 0 || load_freq(lx) < 0 || load_synsets(lx, 1, 2) < 0 ||
             load_iso(lx, errstr, errstr_size) < 0)
                 goto fail;
         for (i = 0; i < sizeof(lex_files) / sizeof(lex_files[0]); i++)
@@ -1094,6 +1112,7 @@ void lexicon_free(struct lexicon *lx)
         free(lx->walias);
         free(lx->tok.filter);
         strmap_free(&lx->syn);
+        pthread_mutex_destroy(&lx->synmu);
         strmap_free(&lx->verbs);
         strmap_free(&lx->irrpast);
         free(lx->synv);
