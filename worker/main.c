@@ -82,6 +82,8 @@ static const char usage_replay[] =
     "\n"
     "Articles run in published_at order whatever their order in the file or\n"
     "the topic's partitions. Progress is shown when stderr is a terminal.\n"
+    "Ctrl-C (or SIGTERM) stops after the current batch: the report covers the\n"
+    "articles done, the Redis namespace is dropped, and the exit status is 130.\n"
     "\n"
     "Nothing but alerts goes to stdout.\n";
 
