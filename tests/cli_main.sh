@@ -168,12 +168,15 @@ assert "contradicts the denial by Acme Corp on 2024-05-01 that Acme Corp broke t
 PY
 
 # SIGINT stops a long replay after the current batch: exit 130, the report
-# of the articles done so far, and only whole alert lines on stdout
+# of the articles done so far, and only whole alert lines on stdout.  The
+# input takes several seconds even in a Release build on a fast machine
+# (about 40,000 of these articles a second), so the signal always comes
+# first.
 python3 - >"$tmp/long.jsonl" <<'PY'
 import json
 body = ("Officials in Lima said on Monday that Peru had sold rifles to Chile. "
-        "Chile denied buying rifles from Peru. ") * 12
-for i in range(30000):
+        "Chile denied buying rifles from Peru. ") * 4
+for i in range(150000):
     print(json.dumps({"id": "long-%d" % i, "source": "Desk",
                       "published_at": "2024-01-01T00:%02d:%02dZ" % (i // 60 % 60, i % 60),
                       "title": "", "body": body}))
@@ -191,7 +194,7 @@ import json, re, sys
 for l in open(sys.argv[1]):
     json.loads(l)
 m = re.search(r"processed (\d+)", open(sys.argv[2]).read())
-assert m and int(m.group(1)) < 30000, m and m.group(1)
+assert m and int(m.group(1)) < 150000, m and m.group(1)
 PY
 then ok; else bad "SIGINT during replay: exit $rc, report and whole lines expected"; fi
 

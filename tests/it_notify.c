@@ -276,14 +276,7 @@ static void test_deliver_and_dlq(rd_kafka_t *p)
 
 static int log_has(const char *needle)
 {
-        char buf[1 << 16];
-        FILE *fp = fopen(logpath, "r");
-        size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
-
-        if (fp)
-                fclose(fp);
-        buf[n] = '\0';
-        return strstr(buf, needle) != NULL;
+        return itu_file_has(logpath, needle);
 }
 
 /* Time between the first and the last post of alert id to /hook. */

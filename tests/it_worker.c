@@ -180,14 +180,7 @@ static int count_alerts(struct msgs *m, const char *kind, const char *art,
 
 static int log_has(const char *needle)
 {
-        char buf[1 << 16];
-        FILE *fp = fopen(logpath, "r");
-        size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
-
-        if (fp)
-                fclose(fp);
-        buf[n] = '\0';
-        return strstr(buf, needle) != NULL;
+        return itu_file_has(logpath, needle);
 }
 
 static void test_thread(rd_kafka_t *p)

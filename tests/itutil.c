@@ -174,3 +174,15 @@ void itu_mock_stop(struct itu_mock *m)
                 rd_kafka_destroy(m->rk);
         memset(m, 0, sizeof(*m));
 }
+
+int itu_file_has(const char *path, const char *needle)
+{
+        char buf[1 << 16];
+        FILE *fp = fopen(path, "r");
+        size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+
+        if (fp)
+                fclose(fp);
+        buf[n] = '\0';
+        return strstr(buf, needle) != NULL;
+}

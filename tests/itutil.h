@@ -21,6 +21,10 @@ int itu_free_port(void);
  * signal that ended it. */
 int itu_stop(pid_t pid, int sig);
 
+/* Whether the first 64 KB of the file at path (a child's log) hold
+ * needle. */
+int itu_file_has(const char *path, const char *needle);
+
 /* Store tests: a statement record as the pipeline writes it, reduced to
  * what the stores look at (article id, ts, seq). Caller frees. */
 char *itu_rec_json(const char *art_id, int64_t ts, int seq);

@@ -147,6 +147,16 @@ static void str_copy(char *dst, size_t size, const char *src)
         dst[n] = '\0';
 }
 
+/* Whether w is one of the words of a NULL-ended list. */
+static int in_list(const char *const *list, const char *w)
+{
+        /* the first letter rules out most words without a call */
+        for (; *list; list++)
+                if ((*list)[0] == w[0] && strcmp(*list, w) == 0)
+                        return 1;
+        return 0;
+}
+
 static const char *norm(const struct ctx *cx, size_t i)
 {
         return cx->tt.v[i].norm;
@@ -360,15 +370,17 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
         str_copy(m->ent.id, sizeof(m->ent.id), org->ent.id);
 }
 
-/* An unknown name keyed without a plural "s": "the Houthis" and
- * "Houthi fighters" are one group ("Jones" becomes "jone" in every
- * article alike, so keys still agree). */
-static void name_singular(char *w)
+/* The singular of a common noun: theatres -> theatre, cities -> city
+ * ("building" stays a noun, unlike text_lemma_guess's verb reading). */
+static void noun_singular(const char *w, char *out)
 {
         size_t n = strlen(w);
 
-        if (n > 3 && w[n - 1] == 's' && !strchr("su'", w[n - 2]))
-                w[n - 1] = '\0';
+        str_copy(out, TEXT_NORM_MAX, w);
+        if (n > 4 && strcmp(w + n - 3, "ies") == 0)
+                strcpy(out + n - 3, "y");
+        else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u')
+                out[n - 1] = '\0';
 }
 
 /* Finds entity mentions in sentence tokens [s0, s1). */
@@ -426,8 +438,9 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                         if (!(m = mention_push(cx, i, j)))
                                 return -1;
                         memcpy(m->ent.id, "name:", 5);
-                        str_copy(m->ent.id + 5, sizeof(m->ent.id) - 5, norm(cx, last));
-                        name_singular(m->ent.id + 5);
+                        /* keyed without a plural: "the Houthis" and
+                         * "Houthi fighters" are one group */
+                        noun_singular(norm(cx, last), m->ent.id + 5);
                         span_text(cx, i, j, m->ent.name, sizeof(m->ent.name));
                         m->kind = "name";
                         affiliate(cx, s0, s1, m);
@@ -638,19 +651,6 @@ static size_t np_head(const struct ctx *cx, size_t i, size_t hi)
         return head;
 }
 
-/* The singular of a common noun: theatres -> theatre, cities -> city
- * ("building" stays a noun, unlike text_lemma_guess's verb reading). */
-static void noun_singular(const char *w, char *out)
-{
-        size_t n = strlen(w);
-
-        str_copy(out, TEXT_NORM_MAX, w);
-        if (n > 4 && strcmp(w + n - 3, "ies") == 0)
-                strcpy(out + n - 3, "y");
-        else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u')
-                out[n - 1] = '\0';
-}
-
 /* Generic nouns that a definite phrase uses for a thing already named:
  * "the theatre ... hitting the building". */
 static int generic_thing(const char *w)
@@ -658,12 +658,8 @@ static int generic_thing(const char *w)
         static const char *const g[] = {"building",  "site",   "facility",
                                         "structure", "place",  "venue",
                                         "premises",  "target", NULL};
-        const char *const *p;
 
-        for (p = g; *p; p++)
-                if (strcmp(*p, w) == 0)
-                        return 1;
-        return 0;
+        return in_list(g, w);
 }
 
 /* A thing as the patient of the predicate at p ("a strike on the
@@ -782,15 +778,6 @@ static const char *const undergo_verbs[] = {
     "received", "receives", "receive",  "receiving", "got",    "gets",     "get",
     "getting",  "paid",     "pays",     "pay",       "paying", "faced",    "faces",
     "face",     "facing",   "incurred", "incurs",    "incur",  "accepted", NULL};
-
-static int in_list(const char *const *list, const char *w)
-{
-        /* the first letter rules out most words without a call */
-        for (; *list; list++)
-                if ((*list)[0] == w[0] && strcmp(*list, w) == 0)
-                        return 1;
-        return 0;
-}
 
 /* A sanction word at p ("fined", "a fine"): the one penalised is the
  * agent of the frame's negation ("X was fined" == X broke the rules).
@@ -1516,26 +1503,6 @@ static void find_qualifier(const struct ctx *cx, const struct clause *cl, struct
         }
 }
 
-/* Verbs too light or too general to name an event of their own, and
- * verbs of saying (their content is the statement, not they). */
-static const char *const svo_stop[] = {
-    "be",      "have",     "do",      "get",      "make",     "take",     "go",
-    "come",    "see",      "know",    "think",    "want",     "need",     "use",
-    "become",  "seem",     "let",     "put",      "keep",     "call",     "ask",
-    "tell",    "say",      "add",     "include",  "find",     "show",     "leave",
-    "hold",    "bring",    "begin",   "start",    "continue", "try",      "help",
-    "mean",    "allow",    "expect",  "believe",  "consider", "describe", "name",
-    "cite",    "quote",    "report",  "announce", "urge",     "warn",     "accuse",
-    "blame",   "claim",    "insist",  "suggest",  "agree",    "refuse",   "fail",
-    "decide",  "appear",   "remain",  "move",     "set",      "turn",     "run",
-    "look",    "feel",     "hear",    "write",    "read",     "speak",    "talk",
-    "reply",   "respond",  "comment", "confirm",  "note",     "state",    "argue",
-    "explain", "estimate", "expect",  "fear",     "hope",     "plan",     "intend",
-    "aim",     "seek",     "like",    "love",     "hate",     "live",     "die",
-    "base",    "locate",   "concern", "involve",  "relate",   "follow",   "lead",
-    "face",    "pay",      "raise",   "rise",     "fall",     "grow",     "reach",
-    NULL};
-
 /* Whether the words between a subject and its verb at b, from a, are
  * only auxiliaries, negations, adverbs, a possessive 's and at most two
  * common nouns of the subject's phrase ("the Bolivian ministry was"). */
@@ -1594,7 +1561,7 @@ static int svo_roles(struct ctx *cx, const struct clause *cl, const struct stmt 
                 } else {
                         lem = lexicon_past_verb(cx->lx, w, buf);
                 }
-                if (!lem || in_list(svo_stop, lem))
+                if (!lem || lexicon_is_light_verb(cx->lx, lem))
                         continue;
                 memset(&subj, 0, sizeof(subj));
                 if (gerund) {
@@ -1815,12 +1782,7 @@ static const char *const veridical[] = {"true",    "real",     "accurate",  "cor
 
 static int is_veridical(const char *w)
 {
-        const char *const *p;
-
-        for (p = veridical; *p; p++)
-                if (strcmp(*p, w) == 0)
-                        return 1;
-        return 0;
+        return in_list(veridical, w);
 }
 
 /* "refused to confirm or deny", "neither confirm nor deny": a denial
@@ -1917,12 +1879,8 @@ static int survival_verb(const char *w)
         static const char *const v[] = {"found",   "rescued", "discovered",
                                         "pulled",  "freed",   "released",
                                         "located", "seen",    NULL};
-        const char *const *p;
 
-        for (p = v; *p; p++)
-                if (strcmp(*p, w) == 0)
-                        return 1;
-        return 0;
+        return in_list(v, w);
 }
 
 /* A predicate of wellbeing at i ("says she is safe", "alive and well"):
@@ -1948,12 +1906,8 @@ static int calling_verb(const char *w)
         static const char *const v[] = {
             "call",   "calls",    "called",  "deem",  "deems",  "deemed",  "label",
             "labels", "labelled", "labeled", "brand", "brands", "branded", NULL};
-        const char *const *p;
 
-        for (p = v; *p; p++)
-                if (strcmp(*p, w) == 0)
-                        return 1;
-        return 0;
+        return in_list(v, w);
 }
 
 /* A plural (or third person) form: "officials deny" has a subject;
@@ -1988,8 +1942,9 @@ static int falsity_part(const struct ctx *cx, const char *w)
  * from denying (unlike "may or may not"). */
 static int probable(const char *w)
 {
-        return strcmp(w, "probably") == 0 || strcmp(w, "likely") == 0 ||
-               strcmp(w, "apparently") == 0;
+        static const char *const p[] = {"probably", "likely", "apparently", NULL};
+
+        return in_list(p, w);
 }
 
 static void claim_cues(const struct ctx *cx, size_t s0, size_t s1, int *deny, int *neg,

@@ -109,6 +109,7 @@ struct lexicon {
         pthread_mutex_t synmu;
         int nouns_loaded;
         struct strmap verbs;   /* every single-word verb lemma of WordNet */
+        struct strmap light;   /* light_verbs.txt: lemmas the SVO fallback skips */
         struct strmap irrpast; /* irregular form -> index into strv (lemma) */
         uint32_t *synv, *synoff;
         size_t nsyn, capsyn, nsynoff, capsynoff;
@@ -600,27 +601,17 @@ static int load_synsets(struct lexicon *lx, size_t k0, size_t k1)
 static int syn_find(const struct lexicon *lx, const char *w)
 {
         char b[TEXT_NORM_MAX];
-        size_t n = strlen(w);
         int i;
 
-        if ((i = strmap_find(&lx->syn, w)) >= 0 || n < 4 || n >= sizeof(b))
+        if ((i = strmap_find(&lx->syn, w)) >= 0 || strlen(w) >= sizeof(b))
                 return i;
-        memcpy(b, w, n + 1);
-        if (n > 4 && strcmp(w + n - 3, "ies") == 0) {
-                strcpy(b + n - 3, "y");
-                if ((i = strmap_find(&lx->syn, b)) >= 0)
-                        return i;
-        }
-        if (w[n - 1] == 's') {
-                b[n - 1] = '\0';
-                if ((i = strmap_find(&lx->syn, b)) >= 0)
-                        return i;
-                if (n > 4 && w[n - 2] == 'e') {
-                        b[n - 2] = '\0';
-                        return strmap_find(&lx->syn, b);
-                }
-        }
-        return -1;
+        text_lemma_guess(w, b); /* breasts -> breast, parties -> party */
+        return strcmp(b, w) ? strmap_find(&lx->syn, b) : -1;
+}
+
+int lexicon_is_light_verb(const struct lexicon *lx, const char *lemma)
+{
+        return strmap_find(&lx->light, lemma) >= 0;
 }
 
 int lexicon_is_verb(const struct lexicon *lx, const char *lemma)
@@ -838,7 +829,7 @@ static char *clean_line(char *line)
         return *line ? line : NULL;
 }
 
-enum file_kind { F_VERBS, F_WORDS, F_CLASSES, F_FRAMES, F_ENTITIES };
+enum file_kind { F_VERBS, F_WORDS, F_CLASSES, F_FRAMES, F_ENTITIES, F_LIGHT };
 
 struct lex_file {
         const char *name;
@@ -856,6 +847,7 @@ static const struct lex_file lex_files[] = {
     {"frames.txt", F_FRAMES, LX_FRAME},     {"entities.txt", F_ENTITIES, 0},
     {"dismiss.txt", F_VERBS, LX_DISMISS},   {"rumour.txt", F_WORDS, LX_RUMOUR},
     {"wellbeing.txt", F_WORDS, LX_WELL},    {"prohibition.txt", F_WORDS, LX_PROHIBIT},
+    {"light_verbs.txt", F_LIGHT, 0},
 };
 
 static int line_frames(struct lexicon *lx, char *line)
@@ -1005,6 +997,11 @@ static int load_file(struct lexicon *lx, const char *dir, const struct lex_file 
                 case F_ENTITIES:
                         rc = line_entities(lx, line);
                         break;
+                case F_LIGHT: /* lemmas apart from the word map: no flags */
+                        rc = strmap_find(&lx->light, line) >= 0
+                                 ? 0
+                                 : strmap_put(&lx->light, line, 1);
+                        break;
                 }
         }
         fclose(fp);
@@ -1114,6 +1111,7 @@ void lexicon_free(struct lexicon *lx)
         strmap_free(&lx->syn);
         pthread_mutex_destroy(&lx->synmu);
         strmap_free(&lx->verbs);
+        strmap_free(&lx->light);
         strmap_free(&lx->irrpast);
         free(lx->synv);
         free(lx->synoff);

@@ -143,6 +143,9 @@ int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b);
  * a WordNet verb (trained -> train, created -> create).  Returns the
  * lemma (a lexicon string or buf, TEXT_NORM_MAX bytes) or NULL. */
 const char *lexicon_past_verb(const struct lexicon *lx, const char *form, char *buf);
+/* Whether lemma is in light_verbs.txt: too light or general a verb to
+ * name an event of its own (be, make, say), skipped by the SVO fallback. */
+int lexicon_is_light_verb(const struct lexicon *lx, const char *lemma);
 /* Whether lemma is a verb in WordNet (0 when WordNet is not installed). */
 int lexicon_is_verb(const struct lexicon *lx, const char *lemma);
 /* Whether over/through/across X names the patient of frame ("@over

@@ -942,6 +942,15 @@ static int is_response(const struct text_toks *tt, size_t i)
         return before && after;
 }
 
+/* Whether w is one of the words of a NULL-ended list. */
+static int word_in(const char *const *list, const char *w)
+{
+        for (; *list; list++)
+                if (strcmp(*list, w) == 0)
+                        return 1;
+        return 0;
+}
+
 /* Adverbs between a negation and its focus: "didn't actually". */
 static int is_focus_adverb(const char *w)
 {
@@ -951,12 +960,8 @@ static int is_focus_adverb(const char *w)
             "probably",
             /* light verbs: "not going to become weightless" */
             "going", "become", "becoming", "get", "getting", NULL};
-        const char *const *p;
 
-        for (p = adv; *p; p++)
-                if (strcmp(*p, w) == 0)
-                        return 1;
-        return 0;
+        return word_in(adv, w);
 }
 
 static int is_epistemic(const char *w)
@@ -964,12 +969,8 @@ static int is_epistemic(const char *w)
         static const char *const ep[] = {
             "idea",  "clue", "sure", "doubt", "wonder",  "longer",  "matter",
             "limit", "way",  "know", "knows", "certain", "comment", NULL};
-        const char *const *p;
 
-        for (p = ep; *p; p++)
-                if (strcmp(*p, w) == 0)
-                        return 1;
-        return 0;
+        return word_in(ep, w);
 }
 
 /* Whether w is one part of the hyphenated compound c ("highest-paid"). */
@@ -1047,12 +1048,8 @@ static int is_saying(const char *w)
         static const char *const v[] = {"say",   "said",  "says",  "tell",
                                         "told",  "claim", "tweet", "tweeted",
                                         "write", "wrote", NULL};
-        const char *const *p;
 
-        for (p = v; *p; p++)
-                if (strcmp(*p, w) == 0)
-                        return 1;
-        return 0;
+        return word_in(v, w);
 }
 
 static int mentions_saying(const char *s)
@@ -1096,14 +1093,8 @@ static int common_noun_in(const char *s, const char *lem)
 static int after_copula(const struct text_toks *tt, size_t i)
 {
         static const char *const be[] = {"is", "are", "was", "were", "'s", "'re", NULL};
-        const char *const *p;
 
-        if (i == 0)
-                return 0;
-        for (p = be; *p; p++)
-                if (strcmp(*p, tt->v[i - 1].norm) == 0)
-                        return 1;
-        return 0;
+        return i > 0 && word_in(be, tt->v[i - 1].norm);
 }
 
 int text_negation_on(const char *a, const char *b)

@@ -18,17 +18,17 @@ enum text_kind {
 };
 
 struct text_tok {
-        uint32_t off, len;        /* bytes in the original text */
+        uint32_t off, len; /* bytes in the original text */
         /* lower case; punctuation as ASCII; every byte after the
          * terminating NUL is zero too, so fixed-size compares work */
         char norm[TEXT_NORM_MAX];
-        double num;               /* TEXT_NUM: the value */
-        uint32_t hash;            /* text_hash(norm) */
-        uint8_t kind;             /* enum text_kind */
-        uint8_t cap;              /* first letter upper case */
-        uint8_t upper;            /* every letter upper case (2+ letters) */
-        uint8_t para;             /* a blank line (or start) precedes it */
-        uint8_t nl;               /* a line break precedes it */
+        double num;    /* TEXT_NUM: the value */
+        uint32_t hash; /* text_hash(norm) */
+        uint8_t kind;  /* enum text_kind */
+        uint8_t cap;   /* first letter upper case */
+        uint8_t upper; /* every letter upper case (2+ letters) */
+        uint8_t para;  /* a blank line (or start) precedes it */
+        uint8_t nl;    /* a line break precedes it */
 };
 
 struct text_toks {
