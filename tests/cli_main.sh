@@ -167,6 +167,44 @@ assert [(a["kind"], a["article"]["id"], a["against"]["article"]["id"]) for a in 
 assert "contradicts the denial by Acme Corp on 2024-05-01 that Acme Corp broke the rules" in alerts[0]["summary"], alerts[0]["summary"]
 PY
 
+# A file is read through a 1 MB window, twice (collect, then in
+# published_at order); a pipe is read whole.  Both must give the same
+# alerts: ~3 MB of articles, published in reverse file order (so the
+# second pass reads backwards, an article at a time), lines crossing the
+# window's edges, one line longer than the window (1.5 MB: too large by
+# default, reported by its line number; accepted with a larger limit).
+python3 - "$tmp" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+lines = []
+for i in range(4000):
+    who, what = ["Acme Corp", "Borel Ltd", "Caspian Oil"][i % 3], ["rifles", "drones", "shells"][i % 7 % 3]
+    body = ("Officials said %s had sold %s to Chile, according to a report %d. " % (who, what, i)
+            + ("%s denied selling %s to Chile. " % (who, what) if i % 5 == 0 else "")
+            + "The talks went on for hours. " * (i % 23))
+    lines.append(json.dumps({"id": "win-%d" % i, "source": "Desk %d" % (i % 4),
+                             "published_at": "2024-03-%02dT%02d:%02d:00Z" % (28 - i // 1440 % 28, 23 - i // 60 % 24, 59 - i % 60),
+                             "title": "", "body": body}))
+big = json.dumps({"id": "win-big", "source": "Desk", "published_at": "2024-01-01T00:00:00Z",
+                  "title": "", "body": "Acme Corp denied selling drones to Chile. " + "x " * 750000})
+lines.insert(2, big)
+open(tmp + "/win.jsonl", "w").write("\n".join(lines))  # no newline at the end
+PY
+expect 0 "line 3 rejected" -- "$bin" replay --input "$tmp/win.jsonl" --report json --report-file "$tmp/win-file.json"
+sed -E 's/"detected_at":"[^"]*"//' "$tmp/out" | sort >"$tmp/win-file.out"
+"$bin" replay --input - --report json --report-file "$tmp/win-pipe.json" <"$tmp/win.jsonl" 2>/dev/null |
+        sed -E 's/"detected_at":"[^"]*"//' | sort >"$tmp/win-pipe.out"
+python3 - "$tmp/win-file.json" "$tmp/win-pipe.json" <<'PY' && cmp -s "$tmp/win-file.out" "$tmp/win-pipe.out" &&
+import json, sys
+f, p = (json.load(open(a)) for a in sys.argv[1:3])
+assert f["articles"]["processed"] == 4000 and f["articles"]["rejected"] == 1, f["articles"]
+assert f["articles"] == p["articles"] and f["alerts"]["total"] == p["alerts"]["total"] > 50, (f, p)
+PY
+        ok || bad "replay of a file through the window differs from a pipe"
+expect 0 "" -- "$bin" replay --input "$tmp/win.jsonl" --max-article-bytes 2000000 --report json --report-file "$tmp/win-big.json"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["articles"]; assert a["processed"] == 4001 and a["rejected"] == 0, a' \
+        "$tmp/win-big.json" && ok || bad "a 1.5 MB line with --max-article-bytes 2000000"
+
 # SIGINT stops a long replay after the current batch: exit 130, the report
 # of the articles done so far, and only whole alert lines on stdout.  The
 # input takes several seconds even in a Release build on a fast machine

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,25 +29,28 @@
 
 /* One collected article and where it came from. */
 struct entry {
-        struct article *art;  /* NULL when src is parsed again at its turn */
-        const char *src;      /* the input bytes, when kept (a file) */
+        struct article *art;  /* NULL when its bytes are parsed again at its turn */
+        size_t off;           /* where its bytes start in the input */
         size_t no;            /* input order, for a stable sort */
         size_t len;           /* input bytes */
         int64_t published_ms; /* of the article */
 };
 
-/* The bytes of an input: a regular file is read into an anonymous
- * mapping of its size in huge pages (no growing buffer; the first touch
- * of each 4 KB page of a file mapping cost more than the read, ~6 us a
- * page on the VM we measure on), anything else read whole. */
+/* The bytes of an input.  A regular file is read twice through one
+ * window of memory that is reused (in input order to collect, then in
+ * published_at order): fresh memory costs more than the reads (the kernel
+ * zeroes each new page; ~2 ms a MB on the VM we measure on, so holding a
+ * 64 MB file was ~8% of a replay).  Anything else (a pipe) is read whole
+ * into data. */
 struct input {
-        const char *data;
-        size_t len;
-        void *map; /* the mapping data is in, or NULL: data was malloc'd */
-        size_t map_len;
+        const char *data; /* the whole input, when not a regular file */
+        size_t len;       /* its bytes */
+        int fd;           /* a regular file read through win, or -1 */
+        char *win;        /* the window: file bytes [win_off, win_off + win_len) */
+        size_t win_cap, win_len, win_off;
 };
 
-#define INPUT_HUGE (2 * 1024 * 1024)
+#define INPUT_WINDOW (1024 * 1024)
 
 struct collect {
         struct entry *v;
@@ -56,21 +58,21 @@ struct collect {
         const struct replay_opts *ro;
         struct article_limits lim;
         struct report_counts counts;
-        /* A file stays in memory to the end: its articles are parsed to
-         * be sorted, then dropped and parsed again at their turn, which
-         * costs less than keeping every article of a big file (fresh
-         * memory for each). */
+        /* A file's articles are parsed to be sorted, then dropped and
+         * parsed again from its bytes at their turn, which costs less than
+         * keeping every article of a big file (fresh memory for each). */
         struct input in;
         int keep_src;
+        size_t src_off; /* input offset of the bytes collect_one is given */
 };
 
 static void input_close(struct input *in)
 {
-        if (in->map)
-                munmap(in->map, in->map_len);
-        else
+        if (in->fd < 0)
                 free((char *)in->data);
+        free(in->win);
         memset(in, 0, sizeof(*in));
+        in->fd = -1;
 }
 
 static void collect_free(struct collect *co)
@@ -118,7 +120,7 @@ static int collect_one(struct collect *co, const char *buf, size_t len, int64_t 
                 co->cap = cap;
         }
         co->v[co->n].art = art;
-        co->v[co->n].src = co->keep_src ? buf : NULL;
+        co->v[co->n].off = co->src_off;
         co->v[co->n].len = len;
         co->v[co->n].no = co->n;
         co->v[co->n].published_ms = art->published_ms;
@@ -128,6 +130,73 @@ static int collect_one(struct collect *co, const char *buf, size_t len, int64_t 
         }
         co->n++;
         return 0;
+}
+
+/* Reads up to len bytes of the file at off into buf; fewer only at the
+ * end of the file.  Returns the bytes read, or -1. */
+static ssize_t read_at(int fd, char *buf, size_t len, size_t off)
+{
+        size_t got = 0;
+        ssize_t r;
+
+        while (got < len) {
+                r = pread(fd, buf + got, len - got, (off_t)(off + got));
+                if (r == -1 && errno == EINTR)
+                        continue;
+                if (r == -1)
+                        return -1;
+                if (r == 0)
+                        break;
+                got += (size_t)r;
+        }
+        return (ssize_t)got;
+}
+
+/* Makes the window hold at least cap bytes. Returns 0 or -1. */
+static int window_reserve(struct input *in, size_t cap)
+{
+        char *w;
+
+        if (cap <= in->win_cap)
+                return 0;
+        if (!(w = realloc(in->win, cap + 1)))
+                return -1;
+        in->win = w;
+        in->win_cap = cap;
+        return 0;
+}
+
+/* Fills the window with the file's bytes from off on: want bytes at
+ * least (the window grows to hold them), as many as fit when more.
+ * Returns the bytes in the window, or -1 (out of memory, read error). */
+static ssize_t window_fill(struct input *in, size_t off, size_t want, size_t more)
+{
+        ssize_t got;
+
+        if (window_reserve(in, want > more ? want : more) == -1)
+                return -1;
+        got = read_at(in->fd, in->win, want > more ? want : more, off);
+        in->win_off = off;
+        in->win_len = got > 0 ? (size_t)got : 0;
+        in->win[in->win_len] = '\0';
+        return got;
+}
+
+/* The len bytes of the input at off, or NULL when they cannot be read
+ * (the file shrank since they were collected, a read error, out of
+ * memory).  The pointer stays valid until the next call.  ahead says the
+ * next bytes wanted are close after these, so a whole window is read. */
+static const char *input_bytes(struct input *in, size_t off, size_t len, int ahead)
+{
+        if (in->fd < 0)
+                return off + len <= in->len ? in->data + off : NULL;
+        if (off < in->win_off || off + len > in->win_off + in->win_len) {
+                ssize_t got = window_fill(in, off, len, ahead ? INPUT_WINDOW : len);
+
+                if (got < 0 || (size_t)got < len)
+                        return NULL;
+        }
+        return in->win + (off - in->win_off);
 }
 
 /* Reads a whole stream into memory. */
@@ -153,36 +222,18 @@ static char *slurp(FILE *fp, size_t *lenp)
         return buf;
 }
 
+/* A regular file read from its start is read through the window; any
+ * other input is read whole. */
 static int input_open(struct input *in, FILE *fp)
 {
         struct stat sb;
-        void *p;
         int fd = fileno(fp);
 
-        if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
-            (uintmax_t)sb.st_size <= SIZE_MAX - 2 * INPUT_HUGE && ftello(fp) == 0) {
-                size_t len = (size_t)sb.st_size, ml = len + 2 * INPUT_HUGE, off = 0;
-                ssize_t got = 1;
-                char *d;
-
-                p = mmap(NULL, ml, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                         -1, 0);
-                if (p != MAP_FAILED) {
-                        /* from a huge page boundary; the rest stays unused */
-                        d = (char *)p + (INPUT_HUGE - (uintptr_t)p % INPUT_HUGE);
-                        (void)madvise(d, len, MADV_HUGEPAGE); /* best effort */
-                        while (off < len &&
-                               (got = pread(fd, d + off, len - off, (off_t)off)) > 0)
-                                off += (size_t)got;
-                        if (off == len) {
-                                in->data = d;
-                                in->len = len;
-                                in->map = p;
-                                in->map_len = ml;
-                                return 0;
-                        }
-                        munmap(p, ml); /* read anew below: the file changed */
-                }
+        memset(in, 0, sizeof(*in));
+        in->fd = -1;
+        if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && ftello(fp) == 0) {
+                in->fd = fd;
+                return 0;
         }
         in->data = slurp(fp, &in->len);
         return in->data ? 0 : -1;
@@ -198,41 +249,104 @@ static size_t span_of(const char *p, const char *end, const char *set)
         return (size_t)(s - p);
 }
 
+/* Collects the lines of buf[0..len), which starts at input offset base.
+ * A last line without its newline is collected only when eof says the
+ * input ends there.  Returns the bytes consumed (complete lines), or -1
+ * when out of memory. */
+static ssize_t collect_lines(struct collect *co, const char *buf, size_t len, size_t base,
+                             int eof, size_t *lineno)
+{
+        const char *p, *end, *stop = buf + len;
+        char where[48];
+
+        for (p = buf; p < stop; p = end + 1) {
+                end = memchr(p, '\n', (size_t)(stop - p));
+                if (!end && !eof)
+                        break;
+                if (!end)
+                        end = stop;
+                ++*lineno;
+                if (span_of(p, end, " \t\r") >= (size_t)(end - p))
+                        continue; /* blank line */
+                snprintf(where, sizeof(where), "line %zu", *lineno);
+                co->src_off = base + (size_t)(p - buf);
+                if (collect_one(co, p, (size_t)(end - p), 0, where) == -1)
+                        return -1;
+        }
+        return p > stop ? (ssize_t)len : (ssize_t)(p - buf);
+}
+
+/* Whether the input is JSON lines: its first byte but blanks and a BOM
+ * is '{'.  Otherwise the whole input is one (dateline text) article. */
+static int is_json_lines(const char *p, const char *stop)
+{
+        p += span_of(p, stop, " \t\r\n");
+        if (stop - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+                p += 3;
+        return p < stop && *p == '{';
+}
+
+/* A regular file, through the window: complete lines of each window are
+ * collected, and the next window starts at the first line not done (a
+ * line longer than the window grows it). */
+static int collect_window(struct collect *co, char *errstr, size_t errstr_size)
+{
+        struct input *in = &co->in;
+        size_t pos = 0, lineno = 0, want = INPUT_WINDOW;
+        ssize_t got, used;
+        int eof;
+
+        for (;;) {
+                if ((got = window_fill(in, pos, want, want)) < 0)
+                        goto fail;
+                eof = (size_t)got < want;
+                if (pos == 0 && !is_json_lines(in->win, in->win + got)) {
+                        if (!eof) { /* one article: read it whole */
+                                want *= 2;
+                                continue;
+                        }
+                        co->src_off = 0;
+                        return collect_one(co, in->win, (size_t)got, 0, "input") == -1
+                                   ? (snprintf(errstr, errstr_size, "out of memory"), -1)
+                                   : 0;
+                }
+                used = collect_lines(co, in->win, (size_t)got, pos, eof, &lineno);
+                if (used < 0) {
+                        snprintf(errstr, errstr_size, "out of memory reading input");
+                        return -1;
+                }
+                if (eof)
+                        return 0;
+                if (used == 0)
+                        want *= 2; /* a line longer than the window */
+                pos += (size_t)used;
+        }
+fail:
+        snprintf(errstr, errstr_size, "%s: %s", co->ro->input, strerror(errno));
+        return -1;
+}
+
 /* JSON lines, one article each; or, when the input does not start with
  * '{', the whole input is one (dateline text) article. */
 static int collect_file(struct collect *co, FILE *fp, char *errstr, size_t errstr_size)
 {
-        const char *data, *p, *end, *stop;
         size_t lineno = 0;
-        char where[48];
-        int rc = 0;
 
         if (input_open(&co->in, fp) == -1) {
                 snprintf(errstr, errstr_size, "out of memory reading input");
                 return -1;
         }
         co->keep_src = 1;
-        data = co->in.data;
-        stop = data + co->in.len;
-        p = data + span_of(data, stop, " \t\r\n");
-        if (stop - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-                p += 3;
-        if (p >= stop || *p != '{') {
-                return collect_one(co, data, co->in.len, 0, "input");
-        }
-        for (p = data; rc == 0 && p < stop; p = end + 1) {
-                end = memchr(p, '\n', (size_t)(stop - p));
-                if (!end)
-                        end = stop;
-                lineno++;
-                if (span_of(p, end, " \t\r") >= (size_t)(end - p))
-                        continue; /* blank line */
-                snprintf(where, sizeof(where), "line %zu", lineno);
-                rc = collect_one(co, p, (size_t)(end - p), 0, where);
-        }
-        if (rc == -1)
+        if (co->in.fd >= 0)
+                return collect_window(co, errstr, errstr_size);
+        co->src_off = 0;
+        if (!is_json_lines(co->in.data, co->in.data + co->in.len))
+                return collect_one(co, co->in.data, co->in.len, 0, "input");
+        if (collect_lines(co, co->in.data, co->in.len, 0, 1, &lineno) == -1) {
                 snprintf(errstr, errstr_size, "out of memory reading input");
-        return rc;
+                return -1;
+        }
+        return 0;
 }
 
 /* Whether a signal asked the replay to stop. */
@@ -393,19 +507,38 @@ static void progress(size_t done, size_t total, double t0, int final)
         fflush(stderr);
 }
 
-/* The article of an entry, parsed again from its bytes when it was not
- * kept. The caller owns it; NULL when out of memory. */
-static struct article *entry_take(const struct collect *co, struct entry *e)
+/* The article of entry i, parsed again from its bytes when it was not
+ * kept, into *artp (the caller owns it).  Returns 0, 1 when the bytes
+ * are gone (the file changed since they were collected: the article is
+ * counted as rejected and skipped), or -1 when out of memory. */
+static int entry_take(struct collect *co, size_t i, struct article **artp)
 {
-        struct article *art = e->art;
+        struct entry *e = &co->v[i];
+        const char *src;
         char errstr[256];
+        int ahead;
 
+        *artp = e->art;
         e->art = NULL;
-        /* These bytes gave an article once: only memory can fail now. */
-        if (!art && article_parse(e->src, e->len, 0, &co->lim, &art, NULL, errstr,
-                                  sizeof(errstr)) == -1)
-                return NULL;
-        return art;
+        if (*artp)
+                return 0;
+        ahead = i + 1 < co->n && co->v[i + 1].off > e->off &&
+                co->v[i + 1].off - e->off < INPUT_WINDOW;
+        if (!(src = input_bytes(&co->in, e->off, e->len, ahead)) ||
+            article_parse(src, e->len, 0, &co->lim, artp, NULL, errstr, sizeof(errstr)) ==
+                -1) {
+                /* These bytes gave an article once: only memory can fail
+                 * now, unless the file changed under us. */
+                if (src && strstr(errstr, "out of memory"))
+                        return -1;
+                log_warn("replay",
+                         "input changed while replaying: article of %zu bytes at offset "
+                         "%zu skipped",
+                         e->len, e->off);
+                co->counts.rejected++;
+                return 1;
+        }
+        return 0;
 }
 
 /* Runs the sorted entries in batches; a batch never mixes warm-up and
@@ -416,7 +549,7 @@ static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_siz
         struct item *items = calloc(batch_size, sizeof(*items));
         double t0 = mono_s(), last = 0;
         size_t i = 0, n, k;
-        int rc = 0;
+        int rc = 0, took;
 
         if (!items) {
                 snprintf(errstr, errstr_size, "out of memory");
@@ -425,8 +558,8 @@ static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_siz
         while (rc == 0 && i < co->n && !interrupted(co->ro)) {
                 int warm = co->ro->from_ms && co->v[i].published_ms < co->ro->from_ms;
 
-                for (n = 0; n < batch_size && i + n < co->n; n++) {
-                        struct entry *e = &co->v[i + n];
+                for (n = 0; n < batch_size && i < co->n; i++) {
+                        struct entry *e = &co->v[i];
 
                         if (n > 0 && warm != (co->ro->from_ms &&
                                               e->published_ms < co->ro->from_ms))
@@ -434,10 +567,11 @@ static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_siz
                         memset(&items[n], 0, sizeof(items[n]));
                         items[n].len = e->len;
                         /* now owned by the pipeline */
-                        if (!(items[n].art = entry_take(co, e))) {
+                        if ((took = entry_take(co, i, &items[n].art)) == -1) {
                                 rc = -1;
                                 break;
                         }
+                        n += took == 0;
                 }
                 if (rc == -1) {
                         pipeline_batch_clear(items, n);
@@ -450,7 +584,6 @@ static int run_entries(struct pipeline *pl, struct collect *co, size_t batch_siz
                         for (k = 0; k < n; k++)
                                 co->counts.warm += items[k].result == ITEM_OK;
                 pipeline_batch_clear(items, n);
-                i += n;
                 if (show_progress && mono_s() - last > 0.5) {
                         progress(i, co->n, t0, 0);
                         last = mono_s();
