@@ -197,8 +197,92 @@ static void test_hash_more(void)
         text_toks_free(&tt);
 }
 
+/* text_norm_has_digit against strpbrk for every byte at every place of
+ * a zero-padded form, after letters, UTF-8 bytes and other digits. */
+static void test_norm_has_digit(void)
+{
+        char norm[TEXT_NORM_MAX];
+        int b, p, bad = 0;
+
+        for (p = 0; p < TEXT_NORM_MAX - 1; p++) {
+                for (b = 1; b < 256; b++) {
+                        int want;
+
+                        memset(norm, 0, sizeof(norm));
+                        memset(norm, p % 2 ? 'z' : '\xb9', (size_t)p);
+                        norm[p] = (char)b;
+                        want = strpbrk(norm, "0123456789") != NULL;
+                        bad += text_norm_has_digit(norm) != want;
+                }
+        }
+        CHECK(bad == 0);
+        memset(norm, 0, sizeof(norm));
+        memcpy(norm, "v6", 2);
+        CHECK(text_norm_has_digit(norm));
+        memcpy(norm, "u.s.", 4);
+        CHECK(!text_norm_has_digit(norm));
+        memset(norm, 'k', TEXT_NORM_MAX - 1);
+        CHECK(!text_norm_has_digit(norm));
+        norm[TEXT_NORM_MAX - 2] = '9';
+        CHECK(text_norm_has_digit(norm));
+        /* ':' and '/' border the digits */
+        memset(norm, 0, sizeof(norm));
+        memcpy(norm, ":/:/", 5);
+        CHECK(!text_norm_has_digit(norm));
+}
+
+/* Offsets, lengths and line flags around runs of spaces (the tokenizer
+ * steps over the space after a token without a round of its loop). */
+static void test_spacing(void)
+{
+        const char *s = "Hi there,  you. \nNew\n\n para  x ";
+        static const struct {
+                unsigned off, len;
+                int nl, para;
+        } want[] = {{0, 2, 1, 1},  {3, 5, 0, 0},  {8, 1, 0, 0},  {11, 3, 0, 0},
+                    {14, 1, 0, 0}, {17, 3, 1, 0}, {23, 4, 1, 1}, {29, 1, 0, 0}};
+        struct text_toks tt = {0};
+        size_t i, n = sizeof(want) / sizeof(want[0]);
+
+        CHECK(text_tokenize(s, strlen(s), 100, &tt) == 0);
+        CHECK(tt.n == n);
+        for (i = 0; i < tt.n && i < n; i++) {
+                CHECK(tt.v[i].off == want[i].off);
+                CHECK(tt.v[i].len == want[i].len);
+                CHECK(tt.v[i].nl == want[i].nl);
+                CHECK(tt.v[i].para == want[i].para);
+        }
+        text_toks_free(&tt);
+}
+
+/* A text of more tokens than the first allocation holds ("a,a,a,..."
+ * is a token a byte), and max_toks cutting it short. */
+static void test_many_tokens(void)
+{
+        char s[4001];
+        struct text_toks tt = {0};
+        size_t i;
+
+        for (i = 0; i < 4000; i++)
+                s[i] = i % 2 ? ',' : 'a';
+        s[4000] = '\0';
+        CHECK(text_tokenize(s, 4000, 100000, &tt) == 0);
+        CHECK(tt.n == 4000);
+        if (tt.n == 4000) {
+                CHECK(tt.v[3999].off == 3999 && tt.v[3999].norm[0] == ',');
+                CHECK(tt.v[3998].off == 3998 && strcmp(tt.v[3998].norm, "a") == 0);
+        }
+        text_toks_free(&tt);
+        CHECK(text_tokenize(s, 4000, 1500, &tt) == 0);
+        CHECK(tt.n == 1500);
+        text_toks_free(&tt);
+}
+
 int main(void)
 {
+        test_norm_has_digit();
+        test_spacing();
+        test_many_tokens();
         test_hash_more();
         test_tokens();
         test_sentences();

@@ -43,11 +43,13 @@ struct ctx {
         struct entity last_named; /* last named non-country entity */
         struct entity last_thing; /* last thing attacked ("thing:theatre") */
         int passive_fallback;     /* the agent was the speaker, by default */
-        struct affil {            /* "Russia's foreign minister, Sergei Lavrov" */
+        size_t naff;
+        /* last: analyze_article zeroes the fields above only, as aff[i]
+         * is read for i < naff alone */
+        struct affil { /* "Russia's foreign minister, Sergei Lavrov" */
                 char name_id[STMT_ID_MAX];
                 struct entity ent;
         } aff[32];
-        size_t naff;
 };
 
 /* A clause under analysis: tokens [c0, c1). */
@@ -280,15 +282,6 @@ static inline size_t match_alias(const struct ctx *cx, size_t i, size_t end,
         return match_alias_ent(cx, i, end, entp);
 }
 
-/* strpbrk(s, "0123456789") != NULL, inline. */
-static int has_digit(const char *s)
-{
-        for (; *s; s++)
-                if ((unsigned)(*s - '0') < 10u)
-                        return 1;
-        return 0;
-}
-
 /* A capitalised word that may be part of a name (TF_NAME, set with the
  * lexicon flags). */
 static int is_name_word(const struct ctx *cx, size_t i)
@@ -386,18 +379,19 @@ static void noun_singular(const char *w, char *out)
 /* Finds entity mentions in sentence tokens [s0, s1). */
 static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
 {
+        const uint32_t *fl = cx->fl;
         size_t i = s0;
 
-        while (i < s1) {
+        for (;;) {
                 const struct lex_entity *e = NULL;
                 size_t n;
                 struct mention *m;
 
                 /* most words start no alias and are no name */
-                if (!(cx->fl[i] & (LX_ENT | TF_NAME))) {
+                while (i < s1 && !(fl[i] & (LX_ENT | TF_NAME)))
                         i++;
-                        continue;
-                }
+                if (i >= s1)
+                        break;
                 n = match_alias(cx, i, s1, &e);
 
                 if (n && (cx->tt.v[i].cap || cx->tt.v[i].kind != TEXT_WORD ||
@@ -2276,6 +2270,35 @@ static uint32_t cls_of(const char *norm, uint32_t h)
         return 0;
 }
 
+/* The per-token arrays after the lexicon's flags fl: the closed-class
+ * bits in cls, TF_NAME added to fl, ment[i] = -1.  Returns how many
+ * tokens may start a mention (LX_ENT or TF_NAME).  The arrays are in
+ * locals, so the stores to them need no reload of the pointers. */
+static size_t tok_classes(const struct text_tok *tv, size_t n, uint32_t *fl,
+                          uint32_t *cls, int *ment)
+{
+        size_t i, nstart = 0;
+
+        for (i = 0; i < n; i++) {
+                const struct text_tok *t = &tv[i];
+                uint32_t c = 0, f = fl[i];
+
+                /* the closed classes hold words only */
+                if (t->kind == TEXT_WORD) {
+                        c = cls_of(t->norm, t->hash);
+                        /* "V6", "A3": model codes with digits name no
+                         * speaker */
+                        if (t->cap && !(c & CL_NOTNAME) && !text_norm_has_digit(t->norm))
+                                f |= TF_NAME;
+                }
+                fl[i] = f;
+                cls[i] = c;
+                ment[i] = -1;
+                nstart += (f & (LX_ENT | TF_NAME)) != 0;
+        }
+        return nstart;
+}
+
 /* lexicon_is_abbrev for text_sentences, from the flags already looked
  * up: norm is the normalised form of one of the article's tokens (else
  * the lexicon is asked). */
@@ -2302,7 +2325,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         int rc = -1, headline_only =
                          (!art->body || !art->body[0]) && art->text_len <= HEADLINE_MAX;
 
-        memset(&cx, 0, sizeof(cx));
+        memset(&cx, 0, offsetof(struct ctx, aff));
         cx.lx = lx;
         cx.art = art;
         if (!art->text || !art->text_len)
@@ -2320,21 +2343,8 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         cx.ment = (int *)(cx.cls + n1);
         pthread_once(&cls_once, cls_build);
         lexicon_word_toks_flags(lx, cx.tt.v, cx.tt.n, cx.w, cx.fl);
-        for (i = 0; i < cx.tt.n; i++) {
-                const struct text_tok *t = &cx.tt.v[i];
-                /* the closed classes hold words only */
-                uint32_t c = t->kind == TEXT_WORD ? cls_of(t->norm, t->hash) : 0,
-                         f = cx.fl[i];
-
-                /* "V6", "A3": model codes with digits name no speaker */
-                if (t->kind == TEXT_WORD && t->cap && !(c & CL_NOTNAME) &&
-                    !has_digit(t->norm))
-                        f |= TF_NAME;
-                cx.fl[i] = f;
-                cx.cls[i] = c;
-                cx.ment[i] = -1;
-                nstart += (f & (LX_ENT | TF_NAME)) != 0;
-        }
+        nstart = tok_classes(cx.tt.v, cx.tt.n, cx.fl, cx.cls, cx.ment);
+        i = cx.tt.n;
         /* every mention starts at such a word: room for all at once */
         if (!(cx.mv = malloc((nstart + 1) * sizeof(*cx.mv))))
                 goto out;
@@ -2351,7 +2361,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
 
                 for (k = s0; k < s1; k++)
                         sfl |= cx.fl[k];
-                if (find_mentions(&cx, s0, s1) < 0)
+                if ((sfl & (LX_ENT | TF_NAME)) && find_mentions(&cx, s0, s1) < 0)
                         goto out;
                 /* Without a frame predicate sentence_stmt makes no
                  * statement, and its only other effect, remembering the

@@ -192,6 +192,24 @@ uint32_t text_hash(const char *s)
         return text_hash_more(HASH_SEED, s);
 }
 
+int text_norm_has_digit(const char *norm)
+{
+        const uint64_t ones = 0x0101010101010101ull;
+        uint64_t any = 0;
+        size_t k;
+
+        for (k = 0; k < TEXT_NORM_MAX; k += 8) {
+                uint64_t x;
+
+                memcpy(&x, norm + k, 8);
+                x ^= ones * '0'; /* digits become the bytes 0..9 */
+                /* a byte below 10 borrows into its high bit (exact for
+                 * "some byte is", bounds below 128) */
+                any |= (x - ones * 10) & ~x & ones * 0x80;
+        }
+        return any != 0;
+}
+
 void text_toks_free(struct text_toks *tt)
 {
         if (!tt)
@@ -553,7 +571,7 @@ static enum cclass classify_at(const unsigned char *s, size_t i, size_t len, cha
 int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks *out)
 {
         const unsigned char *s = (const unsigned char *)str;
-        size_t i = 0, n, cap;
+        size_t i = 0, n, stop;
         struct text_tok *v;
         int nls = 2;
 
@@ -565,7 +583,8 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
         /* the array in locals: stores to tokens cannot change them */
         v = out->v;
         n = out->n;
-        cap = out->cap;
+        /* one test a token: the array's end or max_toks, the first */
+        stop = out->cap < max_toks ? out->cap : max_toks;
         while (i < len) {
                 unsigned c = s[i];
                 struct text_tok *t;
@@ -592,14 +611,14 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
                         i += k;
                         continue;
                 }
-                if (n >= max_toks)
-                        break;
-                if (n == cap) {
+                if (n >= stop) {
+                        if (n >= max_toks)
+                                break;
                         out->n = n;
                         if (toks_reserve(out, 1) < 0)
                                 return -1;
                         v = out->v;
-                        cap = out->cap;
+                        stop = out->cap < max_toks ? out->cap : max_toks;
                 }
                 t = &v[n++];
                 memset(t->norm, 0, sizeof(t->norm));
@@ -609,9 +628,12 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
                 t->nl = nls >= 1;
                 nls = 0;
                 if (cc == C_ALPHA && c < 0x80 && (end = scan_ascii_word(s, i, len, t))) {
-                        ;
-                } else if (c < 0x80 &&
-                           (cc == C_PUNCT || cc == C_DASH || cc == C_DQUOTE)) {
+                        t->len = (uint32_t)(end - i);
+                        /* the space after a word: no round of the loop */
+                        i = end + (end < len && s[end] == ' ');
+                        continue;
+                }
+                if (c < 0x80 && (cc == C_PUNCT || cc == C_DASH || cc == C_DQUOTE)) {
                         /* ASCII punctuation and the double quote */
                         t->kind = cc == C_DQUOTE ? TEXT_QUOTE : TEXT_PUNCT;
                         t->cap = t->upper = 0;
@@ -626,7 +648,7 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
                                 end = i + k;
                 }
                 t->len = (uint32_t)(end - i);
-                i = end;
+                i = end + (end < len && s[end] == ' ');
         }
         out->n = n;
         return 0;

@@ -42,6 +42,11 @@ int text_tokenize(const char *s, size_t len, size_t max_toks, struct text_toks *
 
 void text_toks_free(struct text_toks *tt);
 
+/* Whether a token's normalised form (struct text_tok.norm: TEXT_NORM_MAX
+ * bytes, zero after its NUL) holds an ASCII digit: strpbrk(norm,
+ * "0123456789") != NULL, eight bytes at a time. */
+int text_norm_has_digit(const char *norm);
+
 /* FNV-1a hash of a NUL-terminated string: the hash every table of
  * normalised words uses, so a token is hashed once. */
 uint32_t text_hash(const char *s);
