@@ -1,8 +1,9 @@
 /* fuzz_article.c - libFuzzer target for article_parse: any bytes must give
  * either a well-formed article or a reason code and message, never a crash
  * or a leak.  The JSON scanner must give exactly what the jansson path
- * gives wherever it does not decline.  Also exercises the time parser and
- * the reference builder. */
+ * gives wherever it does not decline, and article_peek_time the
+ * published_ms article_parse gives wherever it answers.  Also exercises
+ * the time parser and the reference builder. */
 #include "article.h"
 
 #include <stdint.h>
@@ -100,6 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (article_parse((const char *)data, size, 1663815600000, &lim, &art, &err,
                           errstr, sizeof(errstr)) == 0) {
                 if (!art || err != ARTICLE_OK)
+                        abort();
+                if (article_peek_time((const char *)data, size, &ms) == 0 &&
+                    ms != art->published_ms)
                         abort();
                 check_article(art);
                 article_free(art);

@@ -564,6 +564,59 @@ static void test_ref_and_names(void)
         CHECK_STR(article_err_name((enum article_err)99), "unknown");
 }
 
+/* article_peek_time answers with what article_parse gives, or not at
+ * all; it answers for ordinary articles (or replay gains nothing). */
+static void expect_peek(const char *s, int want_rc)
+{
+        struct article *art = parse(s, 0);
+        int64_t ms = -1;
+        int rc = article_peek_time(s, strlen(s), &ms);
+
+        CHECK(rc == want_rc);
+        if (rc != want_rc)
+                fprintf(stderr, "peek %.80s: %d, want %d\n", s, rc, want_rc);
+        if (rc == 0 && art) {
+                CHECK(ms == art->published_ms);
+                CHECK(ms > 0);
+        }
+        article_free(art);
+}
+
+static void test_peek_time(void)
+{
+        /* answers */
+        expect_peek(
+            "{\"id\":\"a\",\"published_at\":\"2022-09-22T03:00:00Z\",\"body\":\"x\"}", 0);
+        expect_peek(
+            "\xEF\xBB\xBF { \"body\" : \"He said \\\"no\\\" \\\\\" , \"published_at\" : "
+            "\" 2022-09-22T05:00:00+02:00 \" ,\"id\":\"a\"}",
+            0);
+        expect_peek(
+            "{\"id\":\"a\",\"meta\":{\"published_at\":\"1999-01-01\",\"x\":[1,{\"y\":\"}"
+            "\"}]},"
+            "\"n\":-1.5e3,\"t\":true,\"published_at\":\"2023-03-01\",\"body\":\"x\"}",
+            0);
+        /* a rejected article may still get an answer */
+        expect_peek("{\"published_at\":\"2022-09-22T03:00:00Z\"}", 0);
+        /* no answer */
+        expect_peek("{\"id\":\"a\",\"body\":\"x\"}", 1);
+        expect_peek("{\"id\":\"a\",\"published_at\":\"\",\"body\":\"x\"}", 1);
+        expect_peek("{\"id\":\"a\",\"published_at\":null,\"body\":\"x\"}", 1);
+        expect_peek("{\"id\":\"a\",\"published_at\":\"2022-09-22\",\"published_at\":"
+                    "\"2023-03-01\","
+                    "\"body\":\"x\"}",
+                    1);
+        expect_peek("{\"id\":\"a\",\"published\\u005fat\":\"2022-09-22\",\"body\":\"x\"}",
+                    1);
+        expect_peek("{\"id\":\"a\",\"published_at\":\"2022-09-22T03:00:00\\u005a\","
+                    "\"body\":\"x\"}",
+                    1);
+        expect_peek("{\"id\":\"a\",\"published_at\":\"yesterday\",\"body\":\"x\"}", 1);
+        expect_peek("date 2022-09-22 (Desk) -- Text.", 1);
+        expect_peek("[{\"published_at\":\"2022-09-22\"}]", 1);
+        expect_peek("{\"id\":\"a\",\"published_at\":\"2022-09-22", 1);
+}
+
 int main(void)
 {
         test_good_json();
@@ -578,5 +631,6 @@ int main(void)
         test_fallback();
         test_dateline();
         test_ref_and_names();
+        test_peek_time();
         return check_done("test_article");
 }

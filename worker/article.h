@@ -83,6 +83,14 @@ const char *article_err_name(enum article_err err);
  * a bare date) into ms since the epoch. Returns 0 or -1. */
 int article_parse_time(const char *s, int64_t *ms);
 
+/* A quick look at a JSON article for its publication time, without
+ * parsing it: stores in *ms the published_ms article_parse would give
+ * buf[0..len) if it accepts it, and returns 0; returns 1 when it cannot
+ * tell for sure (not a JSON object, no or an empty published_at, a
+ * repeated one, escapes in it or in a key, non-ASCII bytes in it...).
+ * Bytes article_parse would reject may still get 0. */
+int article_peek_time(const char *buf, size_t len, int64_t *ms);
+
 /* Formats ms since the epoch as RFC 3339 UTC into buf (>= 25 bytes). */
 void article_format_time(int64_t ms, char *buf, size_t size);
 

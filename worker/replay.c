@@ -32,6 +32,7 @@ struct entry {
         struct article *art;  /* NULL when its bytes are parsed again at its turn */
         size_t off;           /* where its bytes start in the input */
         size_t no;            /* input order, for a stable sort */
+        size_t line;          /* its line in a file of JSON lines, or 0 */
         size_t len;           /* input bytes */
         int64_t published_ms; /* of the article */
 };
@@ -63,7 +64,8 @@ struct collect {
          * keeping every article of a big file (fresh memory for each). */
         struct input in;
         int keep_src;
-        size_t src_off; /* input offset of the bytes collect_one is given */
+        size_t src_off;  /* input offset of the bytes collect_one is given */
+        size_t src_line; /* and their line, or 0 */
 };
 
 static void input_close(struct input *in)
@@ -85,28 +87,43 @@ static void collect_free(struct collect *co)
         input_close(&co->in);
 }
 
-/* Parses one input and keeps it when it falls in the window. what/where
- * name it in a rejection message. */
+/* Parses one input and keeps it when it falls in the window.  where
+ * names it in a rejection message (NULL: its line, co->src_line). */
 static int collect_one(struct collect *co, const char *buf, size_t len, int64_t ts,
                        const char *where)
 {
         const struct replay_opts *ro = co->ro;
-        int64_t lo = ro->warm_from_ms ? ro->warm_from_ms : ro->from_ms;
+        int64_t lo = ro->warm_from_ms ? ro->warm_from_ms : ro->from_ms, ms;
         struct article *art = NULL;
         enum article_err err;
-        char errstr[256];
+        char errstr[256], line[48];
+        struct entry *e;
 
-        if (article_parse(buf, len, ts, &co->lim, &art, &err, errstr, sizeof(errstr)) ==
-            -1) {
-                log_warn("replay", "%s rejected: %s", where, errstr);
-                co->counts.rejected++;
-                return 0;
-        }
-        if ((lo && art->published_ms < lo) ||
-            (ro->to_ms && art->published_ms >= ro->to_ms)) {
-                co->counts.outside++;
-                article_free(art);
-                return 0;
+        /* An input kept for later is parsed at its turn: a quick look for
+         * published_at will do now, when it is inside the window (outside,
+         * the parse tells a rejected article from one outside). */
+        if (!co->keep_src || article_peek_time(buf, len, &ms) != 0 || (lo && ms < lo) ||
+            (ro->to_ms && ms >= ro->to_ms)) {
+                if (article_parse(buf, len, ts, &co->lim, &art, &err, errstr,
+                                  sizeof(errstr)) == -1) {
+                        if (!where) {
+                                snprintf(line, sizeof(line), "line %zu", co->src_line);
+                                where = line;
+                        }
+                        log_warn("replay", "%s rejected: %s", where, errstr);
+                        co->counts.rejected++;
+                        return 0;
+                }
+                ms = art->published_ms;
+                if ((lo && ms < lo) || (ro->to_ms && ms >= ro->to_ms)) {
+                        co->counts.outside++;
+                        article_free(art);
+                        return 0;
+                }
+                if (co->keep_src) {
+                        article_free(art);
+                        art = NULL;
+                }
         }
         if (co->n == co->cap) {
                 size_t cap = co->cap ? co->cap * 2 : 256;
@@ -119,15 +136,13 @@ static int collect_one(struct collect *co, const char *buf, size_t len, int64_t 
                 co->v = v;
                 co->cap = cap;
         }
-        co->v[co->n].art = art;
-        co->v[co->n].off = co->src_off;
-        co->v[co->n].len = len;
-        co->v[co->n].no = co->n;
-        co->v[co->n].published_ms = art->published_ms;
-        if (co->keep_src) {
-                article_free(art);
-                co->v[co->n].art = NULL;
-        }
+        e = &co->v[co->n];
+        e->art = art;
+        e->off = co->src_off;
+        e->line = co->src_line;
+        e->len = len;
+        e->no = co->n;
+        e->published_ms = ms;
         co->n++;
         return 0;
 }
@@ -183,18 +198,23 @@ static ssize_t window_fill(struct input *in, size_t off, size_t want, size_t mor
 }
 
 /* The len bytes of the input at off, or NULL when they cannot be read
- * (the file shrank since they were collected, a read error, out of
- * memory).  The pointer stays valid until the next call.  ahead says the
+ * (errno ENODATA: the file shrank since they were collected; a read
+ * error; ENOMEM).  The pointer stays valid until the next call.  ahead says the
  * next bytes wanted are close after these, so a whole window is read. */
 static const char *input_bytes(struct input *in, size_t off, size_t len, int ahead)
 {
-        if (in->fd < 0)
-                return off + len <= in->len ? in->data + off : NULL;
-        if (off < in->win_off || off + len > in->win_off + in->win_len) {
-                ssize_t got = window_fill(in, off, len, ahead ? INPUT_WINDOW : len);
+        ssize_t got;
 
-                if (got < 0 || (size_t)got < len)
-                        return NULL;
+        if (in->fd < 0 && off + len <= in->len)
+                return in->data + off;
+        if (in->fd >= 0 && off >= in->win_off && off + len <= in->win_off + in->win_len)
+                return in->win + (off - in->win_off);
+        if (in->fd >= 0 &&
+            (got = window_fill(in, off, len, ahead ? INPUT_WINDOW : len)) < 0)
+                return NULL;
+        if (in->fd < 0 || (size_t)got < len) {
+                errno = ENODATA;
+                return NULL;
         }
         return in->win + (off - in->win_off);
 }
@@ -257,7 +277,6 @@ static ssize_t collect_lines(struct collect *co, const char *buf, size_t len, si
                              int eof, size_t *lineno)
 {
         const char *p, *end, *stop = buf + len;
-        char where[48];
 
         for (p = buf; p < stop; p = end + 1) {
                 end = memchr(p, '\n', (size_t)(stop - p));
@@ -268,9 +287,9 @@ static ssize_t collect_lines(struct collect *co, const char *buf, size_t len, si
                 ++*lineno;
                 if (span_of(p, end, " \t\r") >= (size_t)(end - p))
                         continue; /* blank line */
-                snprintf(where, sizeof(where), "line %zu", *lineno);
                 co->src_off = base + (size_t)(p - buf);
-                if (collect_one(co, p, (size_t)(end - p), 0, where) == -1)
+                co->src_line = *lineno;
+                if (collect_one(co, p, (size_t)(end - p), 0, NULL) == -1)
                         return -1;
         }
         return p > stop ? (ssize_t)len : (ssize_t)(p - buf);
@@ -514,8 +533,9 @@ static void progress(size_t done, size_t total, double t0, int final)
 static int entry_take(struct collect *co, size_t i, struct article **artp)
 {
         struct entry *e = &co->v[i];
+        enum article_err err = ARTICLE_OK;
         const char *src;
-        char errstr[256];
+        char errstr[256], where[48];
         int ahead;
 
         *artp = e->art;
@@ -524,17 +544,23 @@ static int entry_take(struct collect *co, size_t i, struct article **artp)
                 return 0;
         ahead = i + 1 < co->n && co->v[i + 1].off > e->off &&
                 co->v[i + 1].off - e->off < INPUT_WINDOW;
-        if (!(src = input_bytes(&co->in, e->off, e->len, ahead)) ||
-            article_parse(src, e->len, 0, &co->lim, artp, NULL, errstr, sizeof(errstr)) ==
-                -1) {
-                /* These bytes gave an article once: only memory can fail
-                 * now, unless the file changed under us. */
-                if (src && strstr(errstr, "out of memory"))
+        if (!(src = input_bytes(&co->in, e->off, e->len, ahead))) {
+                if (errno == ENOMEM)
                         return -1;
                 log_warn("replay",
                          "input changed while replaying: article of %zu bytes at offset "
                          "%zu skipped",
                          e->len, e->off);
+                co->counts.rejected++;
+                return 1;
+        }
+        if (article_parse(src, e->len, 0, &co->lim, artp, &err, errstr, sizeof(errstr)) ==
+            -1) {
+                if (strstr(errstr, "out of memory"))
+                        return -1;
+                /* only looked at when collected (article_peek_time) */
+                snprintf(where, sizeof(where), "line %zu", e->line);
+                log_warn("replay", "%s rejected: %s", e->line ? where : "input", errstr);
                 co->counts.rejected++;
                 return 1;
         }
