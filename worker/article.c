@@ -44,6 +44,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__) && !defined(CW_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #define ARTICLE_MAX_BYTES_DEFAULT (1024 * 1024)
 #define ARTICLE_ID_MAX            256 /* bytes */
@@ -745,19 +748,48 @@ static int scan_peek(const struct scan *sc)
         return sc->p < sc->end ? *sc->p : -1;
 }
 
-/* Whether the 8 bytes at p are all printable ASCII other than '"' and
- * '\\' (bit tricks: a byte below 0x20, a zero byte after the XOR, or
- * the high bit set each leave a 0x80 bit). */
-static int plain8(const unsigned char *p)
+/* The length of the run of printable ASCII other than '"' and '\\' at
+ * p, before end: the bytes a JSON string copies as they are.  SSE2 reads
+ * 16 bytes a step (x86-64 always has it); elsewhere, 8 with bit tricks (a
+ * byte below 0x20, a zero byte after the XOR, or the high bit set each
+ * leave a 0x80 bit). */
+static size_t plain_run(const unsigned char *p, const unsigned char *end)
 {
+        const unsigned char *s = p;
+#if defined(__SSE2__) && !defined(CW_NO_SIMD)
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+        const __m128i space = _mm_set1_epi8(0x20);
+        __m128i x, m;
+        int mask;
+
+        while (end - s >= 16) {
+                x = _mm_loadu_si128((const __m128i *)(const void *)s);
+                /* signed: bytes >= 0x80 are negative, so below 0x20 too */
+                m = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                    _mm_cmpgt_epi8(space, x));
+                if ((mask = _mm_movemask_epi8(m)) != 0)
+                        return (size_t)(s - p) + (size_t)__builtin_ctz((unsigned)mask);
+                s += 16;
+        }
+#else
         const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
         uint64_t x, q, b;
 
-        memcpy(&x, p, 8);
-        q = x ^ (ones * '"');
-        b = x ^ (ones * '\\');
-        return ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) &
-                highs) == 0;
+        while (end - s >= 8) {
+                memcpy(&x, s, 8);
+                q = x ^ (ones * '"');
+                b = x ^ (ones * '\\');
+                if ((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+                     ((b - ones) & ~b)) &
+                    highs)
+                        break;
+                s += 8;
+        }
+#endif
+        while (s < end && *s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+                s++;
+        return (size_t)(s - p);
 }
 
 static int hexval(int c)
@@ -817,11 +849,7 @@ static int scan_string(struct scan *sc, struct scan_str *str)
         memset(str, 0, sizeof(*str));
         str->s = ++sc->p;
         for (;;) {
-                while (sc->end - sc->p >= 8 && plain8(sc->p))
-                        sc->p += 8;
-                while (sc->p < sc->end && *sc->p >= 0x20 && *sc->p < 0x80 &&
-                       *sc->p != '"' && *sc->p != '\\')
-                        sc->p++;
+                sc->p += plain_run(sc->p, sc->end);
                 if (sc->p >= sc->end || *sc->p < 0x20)
                         return -1;
                 if (*sc->p == '"')
