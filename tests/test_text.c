@@ -278,8 +278,43 @@ static void test_many_tokens(void)
         text_toks_free(&tt);
 }
 
+/* Where a word of ASCII letters ends at a dot or an apostrophe, ahead
+ * of the text's last 32 bytes and within them. */
+static void test_word_ends(void)
+{
+        static const char *const want[] = {
+            "kyiv", ".",  "russia", "'s",      "u.s.",     "ab",  ".",  "cd", "do",
+            "n't",  "ca", "n't",    "i",       "'d",       "we",  "'m", "x",  ".",
+            "a.b.", "it", "'t",     "o'neill", "russia's", "end", "."};
+        const char *s = "Kyiv. Russia's U.S. ab.cd don't can't I'd we'm X. a.b. it't "
+                        "O'Neill RUSSIA'S end.";
+        struct text_toks tt = {0};
+        size_t i, n = sizeof(want) / sizeof(want[0]);
+        char pad[200];
+
+        CHECK(text_tokenize(s, strlen(s), 100, &tt) == 0);
+        CHECK(tt.n == n);
+        for (i = 0; i < tt.n && i < n; i++)
+                CHECK_STR(tt.v[i].norm, want[i]);
+        CHECK(tt.v[0].len == 4 && tt.v[2].len == 6 && tt.v[3].len == 2);
+        text_toks_free(&tt);
+        /* the same words within 32 bytes of the end */
+        snprintf(pad, sizeof(pad), "%s", "Ab. Cd's x.");
+        CHECK(text_tokenize(pad, strlen(pad), 100, &tt) == 0);
+        CHECK(tt.n == 6);
+        if (tt.n == 6) {
+                CHECK_STR(tt.v[0].norm, "ab");
+                CHECK_STR(tt.v[2].norm, "cd");
+                CHECK_STR(tt.v[3].norm, "'s");
+                CHECK_STR(tt.v[4].norm, "x");
+                CHECK(tt.v[0].cap && !tt.v[0].upper);
+        }
+        text_toks_free(&tt);
+}
+
 int main(void)
 {
+        test_word_ends();
         test_norm_has_digit();
         test_spacing();
         test_many_tokens();

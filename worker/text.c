@@ -206,6 +206,8 @@ int text_norm_has_digit(const char *norm)
                 /* a byte below 10 borrows into its high bit (exact for
                  * "some byte is", bounds below 128) */
                 any |= (x - ones * 10) & ~x & ones * 0x80;
+                if (!(x >> 56 ^ '0'))
+                        break; /* a NUL in this chunk: zeros after it */
         }
         return any != 0;
 }
@@ -496,9 +498,24 @@ static int all_upper(const unsigned char *s, size_t i0, size_t i, unsigned lette
         return letters >= 2;
 }
 
+/* Whether p[k], a byte that may continue the word of ASCII letters and
+ * digits p[0..k) (word_cont), ends it all the same, as scan_word would
+ * decide: a dot after two characters or more (only a single letter
+ * makes an acronym: "U.S."; the dot after "Ukraine" ends a sentence),
+ * or an apostrophe before the s, d or m of a clitic, which starts a
+ * token of its own ("Russia's").  p[k + 1] is read when more > 1. */
+static int word_cont_ends(const unsigned char *p, size_t k, size_t more)
+{
+        if (p[k] == '.')
+                return k >= 2;
+        return p[k] == '\'' && more > 1 &&
+               (p[k + 1] == 's' || p[k + 1] == 'd' || p[k + 1] == 'm');
+}
+
 /* The common token: a word of ASCII letters and digits starting with a
  * letter at s[i], ended by the text's end or an ASCII byte that cannot
- * continue it (not an apostrophe, hyphen or dot), and short enough for
+ * continue it (not an apostrophe, hyphen or dot, except as
+ * word_cont_ends allows), and short enough for
  * the normalised form (zero-filled by the caller).  Fills t as
  * scan_token would and returns the end offset, or returns 0 when the
  * word is no such one (scan_token then reads it). */
@@ -537,7 +554,7 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
                         if (k >= 28)
                                 return 0;
                 }
-                if (word_cont[p[k]])
+                if (word_cont[p[k]] && !word_cont_ends(p, k, 2))
                         return 0;
                 t->kind = TEXT_WORD;
                 t->cap = a_upper(s[i0]);
@@ -549,7 +566,8 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
                 *n++ = (char)l;
                 h = (h ^ l) * HASH_PRIME;
         } while (++i < lim && (l = word_low[s[i]]));
-        if (i < len && (i == lim || word_cont[s[i]]))
+        if (i < len &&
+            (i == lim || (word_cont[s[i]] && !word_cont_ends(s + i0, i - i0, len - i))))
                 return 0;
         *n = '\0';
         t->kind = TEXT_WORD;
