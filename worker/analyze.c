@@ -115,6 +115,10 @@ static const char *const not_names[] = {
  * a capitalised word, no closed-class word, without digits, that may be
  * part of a name. */
 #define TF_NAME 0x80000000u
+/* More of our own: a double quote; the word "according" (attribution
+ * reads the flags of a whole sentence to skip what it lacks). */
+#define TF_DQUOTE    0x40000000u
+#define TF_ACCORDING 0x20000000u
 
 /* Closed-class word bits, looked up once per token. */
 #define CL_NOTNAME      0x0001u /* capitalised but not a name */
@@ -133,6 +137,9 @@ static const char *const not_names[] = {
 #define CL_SUBORD       0x2000u /* subordinators: so, because, after, if */
 #define CL_REL          0x4000u /* relative pronouns: that, which, who */
 #define CL_PREP_OVER    0x8000u /* over, through, across (@over frames) */
+/* "according": moved to the token's flags (TF_ACCORDING), never left in
+ * its closed-class bits */
+#define CL_ACCORDING 0x10000u
 
 /* Copies src into dst[size], truncated: snprintf(dst, size, "%s", src)
  * without the format parsing (NULL too is copied as glibc prints it). */
@@ -1364,9 +1371,10 @@ static size_t speaker_comma(const struct ctx *cx, size_t s0, size_t v, size_t s1
 }
 
 /* The attribution of sentence [s0, s1): the speaker, the verb and the
- * content clause.  Returns the index of the attribution verb or s1. */
-static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *cl,
-                          struct stmt *st)
+ * content clause.  sfl is the sentence's token flags or-ed (~0u when
+ * not known).  Returns the index of the attribution verb or s1. */
+static size_t attribution(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
+                          struct clause *cl, struct stmt *st)
 {
         size_t i, q0 = s1, q1 = s1, v = s1, comma;
         int inq = 0;
@@ -1376,8 +1384,12 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, struct clause *c
         cl->s0 = s0;
         cl->c0 = s0;
         cl->c1 = s1;
+        /* without a reporting verb or "according" the loops below find
+         * nothing, and the quotes alone change nothing */
+        if (!(sfl & (LX_REPORT | LX_DENY | LX_ADMIT | TF_ACCORDING)))
+                return s1;
         /* the first quoted span, if any */
-        for (i = s0; i < s1; i++) {
+        for (i = sfl & TF_DQUOTE ? s0 : s1; i < s1; i++) {
                 if (cx->tt.v[i].kind == TEXT_QUOTE && cx->tt.v[i].norm[0] == '"') {
                         if (!inq && q0 == s1)
                                 q0 = i;
@@ -1648,8 +1660,47 @@ static int svo_stmt(struct ctx *cx, struct clause *cl, size_t s0, size_t s1,
         return 1;
 }
 
-/* Builds the statement of sentence [s0, s1); returns 1 when one was made. */
-static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
+#define PRED_KEEP 16 /* predicates clause_predicate remembers */
+
+/* The predicate of clause cl whose roles frame_roles finds (filling st,
+ * agent and patient), or cl->c1: the first sanction that has them ("X
+ * received a fine" is no transfer: a sanction names what its clause is
+ * about), else the first other predicate that has them.  One scan of
+ * the clause: the other predicates met on the way are kept for the
+ * second round (scanned again only past PRED_KEEP of them). */
+static size_t clause_predicate(struct ctx *cx, struct clause *cl, struct stmt *st,
+                               struct entity *agent, struct entity *patient)
+{
+        size_t pv[PRED_KEEP], np = 0, k, p;
+        int more = 0;
+
+        for (p = find_predicate(cx, cl->c0, cl->c1); p < cl->c1;
+             p = find_predicate(cx, p + 1, cl->c1)) {
+                if (cx->w[p]->role == '!') {
+                        if (frame_roles(cx, cl, p, st, agent, patient))
+                                return p;
+                } else if (np < PRED_KEEP) {
+                        pv[np++] = p;
+                } else {
+                        more = 1;
+                }
+        }
+        for (k = 0; k < np; k++)
+                if (frame_roles(cx, cl, pv[k], st, agent, patient))
+                        return pv[k];
+        if (!more)
+                return cl->c1;
+        for (p = find_predicate(cx, pv[np - 1] + 1, cl->c1); p < cl->c1;
+             p = find_predicate(cx, p + 1, cl->c1))
+                if (cx->w[p]->role != '!' && frame_roles(cx, cl, p, st, agent, patient))
+                        return p;
+        return cl->c1;
+}
+
+/* Builds the statement of sentence [s0, s1), whose token flags or-ed are
+ * sfl; returns 1 when one was made. */
+static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
+                         struct stmt *st)
 {
         struct clause cl = {0};
         struct entity agent, patient;
@@ -1657,21 +1708,9 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, struct stmt *st)
         int falsity, theme = -1;
 
         memset(st, 0, sizeof(*st));
-        v = attribution(cx, s0, s1, &cl, st);
+        v = attribution(cx, s0, s1, sfl, &cl, st);
         (void)v;
-        /* a sanction names what its clause is about: "X received a
-         * fine" is no transfer */
-        for (p = find_predicate(cx, cl.c0, cl.c1); p < cl.c1;
-             p = find_predicate(cx, p + 1, cl.c1))
-                if (cx->w[p]->role == '!' &&
-                    frame_roles(cx, &cl, p, st, &agent, &patient))
-                        break;
-        if (p >= cl.c1)
-                for (p = find_predicate(cx, cl.c0, cl.c1); p < cl.c1;
-                     p = find_predicate(cx, p + 1, cl.c1))
-                        if (cx->w[p]->role != '!' &&
-                            frame_roles(cx, &cl, p, st, &agent, &patient))
-                                break;
+        p = clause_predicate(cx, &cl, st, &agent, &patient);
         if (p >= cl.c1)
                 return svo_stmt(cx, &cl, s0, s1, st);
         clause_cues(cx, &cl, p, s0, s1, st, &falsity);
@@ -2062,7 +2101,7 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
                 s1 = s0 + sv[si].ntok;
                 if (!cl.has_speaker) {
                         memset(&cl, 0, sizeof(cl));
-                        attribution(cx, s0, s1, &cl, &base);
+                        attribution(cx, s0, s1, ~0u, &cl, &base);
                 }
                 claim_cues(cx, s0, s1, &d, &ng, &h, &f, &wb);
                 if (is_punct(cx, s1 - 1, '?')) {
@@ -2200,6 +2239,7 @@ static const char *const subordinators[] = {
     "until", "before",  "despite", "whether", "where",    "once",   NULL};
 
 static const char *const relatives[] = {"that", "which", "who", NULL};
+static const char *const according[] = {"according", NULL};
 
 #define CLS_SIZE 512 /* power of two, > 2x the words below */
 #define CLS_WORD 24  /* longer than any word below, NUL included */
@@ -2251,6 +2291,7 @@ static void cls_build(void)
         cls_add(scale_words, CL_SCALE);
         cls_add(subordinators, CL_SUBORD);
         cls_add(relatives, CL_REL);
+        cls_add(according, CL_ACCORDING);
 }
 
 /* The closed-class bits of a token's normalised form (TEXT_NORM_MAX
@@ -2271,7 +2312,8 @@ static uint32_t cls_of(const char *norm, uint32_t h)
 }
 
 /* The per-token arrays after the lexicon's flags fl: the closed-class
- * bits in cls, TF_NAME added to fl, ment[i] = -1.  Returns how many
+ * bits in cls, TF_NAME, TF_DQUOTE and TF_ACCORDING added to fl,
+ * ment[i] = -1.  Returns how many
  * tokens may start a mention (LX_ENT or TF_NAME).  The arrays are in
  * locals, so the stores to them need no reload of the pointers. */
 static size_t tok_classes(const struct text_tok *tv, size_t n, uint32_t *fl,
@@ -2290,6 +2332,12 @@ static size_t tok_classes(const struct text_tok *tv, size_t n, uint32_t *fl,
                          * speaker */
                         if (t->cap && !(c & CL_NOTNAME) && !text_norm_has_digit(t->norm))
                                 f |= TF_NAME;
+                        if (c & CL_ACCORDING) {
+                                f |= TF_ACCORDING;
+                                c &= ~CL_ACCORDING;
+                        }
+                } else if (t->kind == TEXT_QUOTE && t->norm[0] == '"') {
+                        f |= TF_DQUOTE;
                 }
                 fl[i] = f;
                 cls[i] = c;
@@ -2369,7 +2417,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                  * that have neither.  Likewise the notes below only act
                  * on mentions and frame words of the sentence. */
                 if ((sfl & (LX_FRAME | LX_REPORT | LX_DENY | LX_ADMIT)) &&
-                    sentence_stmt(&cx, s0, s1, &st) &&
+                    sentence_stmt(&cx, s0, s1, sfl, &st) &&
                     add_stmt(&cx, lim, s0, s1, &st, out) < 0)
                         goto out;
                 if (cx.nm > nm0)
