@@ -253,6 +253,10 @@ static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
                 } else {
                         size_t l;
 
+                        /* no alias goes on with the word: the lookups
+                         * below would find nothing and end the loop */
+                        if (!lexicon_alias_word_maybe(cx->lx, cx->tt.v[i + k].hash))
+                                break;
                         /* text_hash_more(h, " "), then the word */
                         h = text_hash_more((h ^ ' ') * 16777619u, s);
                         /* no alias has the phrase's hash: the lookup

@@ -75,6 +75,11 @@ struct tokmap {
         size_t cap;
 };
 
+/* The filter of words after an alias's first: 32768 bits, indexed by
+ * the high bits of a mix of the word's text_hash. */
+#define ALIAS_WORD_BITS   32768u
+#define ALIAS_WORD_BIT(h) ((uint32_t)(((h) ^ ((h) >> 15)) * 0x2c1b3c6du) >> 17)
+
 struct lexicon {
         struct strmap words; /* form -> index into wordv */
         struct lex_word *wordv;
@@ -101,6 +106,9 @@ struct lexicon {
         struct strmap freq; /* lemma -> WordNet sense-tagged count */
         struct tokmap tok;  /* the words map again, keys inline */
         int *walias;        /* per word entry: its form's aliases value, or -1 */
+        /* One bit per ALIAS_WORD_BIT(text_hash(w)) for every word w of an
+         * alias after its first (lexicon_alias_word_maybe). */
+        uint64_t alias_words[ALIAS_WORD_BITS / 64];
         /* WordNet synsets: lemma -> index into synv; synv[i] packs the
          * first offset in synoff (<< 4) and the sense count. */
         struct strmap syn;
@@ -414,6 +422,26 @@ static int alias_prefixes(struct lexicon *lx, char *phrase)
         return 0;
 }
 
+/* Sets the alias_words bits of the words of phrase after its first. */
+static void alias_words_add(struct lexicon *lx, const char *phrase)
+{
+        const char *sp;
+
+        for (sp = strchr(phrase, ' '); sp; sp = strchr(sp + 1, ' ')) {
+                char w[TEXT_NORM_MAX];
+                const char *e = strchr(sp + 1, ' ');
+                size_t n = e ? (size_t)(e - sp - 1) : strlen(sp + 1);
+                uint32_t b;
+
+                if (n >= sizeof(w))
+                        n = sizeof(w) - 1; /* never: a token's form is shorter */
+                memcpy(w, sp + 1, n);
+                w[n] = '\0';
+                b = ALIAS_WORD_BIT(text_hash(w));
+                lx->alias_words[b / 64] |= 1ull << (b % 64);
+        }
+}
+
 static int alias_add(struct lexicon *lx, int ent, const char *alias)
 {
         char phrase[256], first[TEXT_NORM_MAX];
@@ -433,6 +461,7 @@ static int alias_add(struct lexicon *lx, int ent, const char *alias)
         }
         if (alias_prefixes(lx, phrase) < 0)
                 return -1;
+        alias_words_add(lx, phrase);
         if (!(w = word_get(lx, first)))
                 return -1;
         w->flags |= LX_ENT;
@@ -1289,6 +1318,13 @@ int lexicon_entity_maybe(const struct lexicon *lx, uint32_t hash)
                 return 0;
         b = strmap_fbit(hash, m->cap);
         return (m->filter[b / 64] & (1ull << (b % 64))) != 0;
+}
+
+int lexicon_alias_word_maybe(const struct lexicon *lx, uint32_t hash)
+{
+        uint32_t b = ALIAS_WORD_BIT(hash);
+
+        return (lx->alias_words[b / 64] & (1ull << (b % 64))) != 0;
 }
 
 const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id)

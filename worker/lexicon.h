@@ -126,6 +126,13 @@ const struct lex_entity *lexicon_word_entity(const struct lexicon *lx,
  * phrase with it: a test before a caller builds the phrase (1: maybe). */
 int lexicon_entity_maybe(const struct lexicon *lx, uint32_t hash);
 
+/* 0 when no alias has a word after its first whose text_hash() is hash:
+ * then a phrase that goes on with such a word is no alias and starts
+ * none (lexicon_entity_step would return NULL and set *more to 0), so a
+ * caller matching aliases token by token can stop before it hashes the
+ * longer phrase (1: maybe). */
+int lexicon_alias_word_maybe(const struct lexicon *lx, uint32_t hash);
+
 /* The entity with canonical id, or NULL. */
 const struct lex_entity *lexicon_entity_by_id(const struct lexicon *lx, const char *id);
 
