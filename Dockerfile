@@ -26,7 +26,7 @@ RUN apt-get update \
         libssl-dev \
         libutf8proc-dev \
         wordnet-dev \
-        libstemmer-dev \
+        libmimalloc-dev \
         iso-codes \
         libmicrohttpd-dev \
     && rm -rf /var/lib/apt/lists/*
@@ -60,7 +60,7 @@ RUN apt-get update \
         libutf8proc2 \
         wordnet \
         wordnet-base \
-        libstemmer0d \
+        libmimalloc2.0 \
         iso-codes \
         libmicrohttpd12 \
     && rm -rf /var/lib/apt/lists/*

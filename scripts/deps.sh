@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config
       librdkafka-dev libhiredis-dev libjansson-dev libcurl4-openssl-dev libssl-dev
-      libutf8proc-dev wordnet-dev wordnet-base libstemmer-dev iso-codes
+      libutf8proc-dev wordnet-dev wordnet-base libmimalloc-dev iso-codes
       libmicrohttpd-dev redis-server redis-tools kcat python3
       yamllint shellcheck python3-yaml)
 
