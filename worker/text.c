@@ -519,6 +519,44 @@ static int word_cont_ends(const unsigned char *p, size_t k, size_t more)
  * the normalised form (zero-filled by the caller).  Fills t as
  * scan_token would and returns the end offset, or returns 0 when the
  * word is no such one (scan_token then reads it). */
+/* The word of ASCII letters and digits at p, 33 bytes or more before the
+ * text's end (no test of the end), as scan_ascii_word reads it: its
+ * lower-case form into n (zero-filled: no NUL to write), its hash into
+ * *hp.  Returns its length, or 0 when it is no such word (28 bytes or
+ * more, or continued by a byte word_cont_ends does not allow). */
+static inline size_t ascii_word_at(const unsigned char *p, char *n, uint32_t *hp)
+{
+        uint32_t h = HASH_SEED;
+        size_t k = 0;
+        unsigned l;
+
+        /* four letters a round */
+        for (;;) {
+                if (!(l = word_low[p[k]]))
+                        break;
+                n[k++] = (char)l;
+                h = (h ^ l) * HASH_PRIME;
+                if (!(l = word_low[p[k]]))
+                        break;
+                n[k++] = (char)l;
+                h = (h ^ l) * HASH_PRIME;
+                if (!(l = word_low[p[k]]))
+                        break;
+                n[k++] = (char)l;
+                h = (h ^ l) * HASH_PRIME;
+                if (!(l = word_low[p[k]]))
+                        break;
+                n[k++] = (char)l;
+                h = (h ^ l) * HASH_PRIME;
+                if (k >= 28)
+                        return 0;
+        }
+        if (word_cont[p[k]] && !word_cont_ends(p, k, 2))
+                return 0;
+        *hp = h;
+        return k;
+}
+
 static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t len,
                                      struct text_tok *t)
 {
@@ -528,33 +566,9 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
         char *n = t->norm;
 
         if (len - i > TEXT_NORM_MAX) {
-                /* 33 bytes or more ahead: no test of the text's end, four
-                 * letters a round, words of 28 letters and more left to
-                 * scan_token (the form is zero-filled: no NUL to write) */
-                const unsigned char *p = s + i;
-                size_t k = 0;
+                size_t k = ascii_word_at(s + i, n, &h);
 
-                for (;;) {
-                        if (!(l = word_low[p[k]]))
-                                break;
-                        n[k++] = (char)l;
-                        h = (h ^ l) * HASH_PRIME;
-                        if (!(l = word_low[p[k]]))
-                                break;
-                        n[k++] = (char)l;
-                        h = (h ^ l) * HASH_PRIME;
-                        if (!(l = word_low[p[k]]))
-                                break;
-                        n[k++] = (char)l;
-                        h = (h ^ l) * HASH_PRIME;
-                        if (!(l = word_low[p[k]]))
-                                break;
-                        n[k++] = (char)l;
-                        h = (h ^ l) * HASH_PRIME;
-                        if (k >= 28)
-                                return 0;
-                }
-                if (word_cont[p[k]] && !word_cont_ends(p, k, 2))
+                if (!k)
                         return 0;
                 t->kind = TEXT_WORD;
                 t->cap = a_upper(s[i0]);
@@ -575,6 +589,45 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
         /* a lower-case first letter settles it */
         t->upper = t->cap && all_upper(s, i0 + 1, i, 1);
         t->hash = h;
+        return i;
+}
+
+/* Reads the run of common tokens at s[i]: words of ASCII letters and
+ * digits that start with a letter, 33 bytes or more before the text's
+ * end (ascii_word_at), one space apart, into v[*np..stop).  The first
+ * one follows nls line breaks (text_tokenize), the others none.
+ * Returns the offset after them; stops, without filling v[*np], at the
+ * first token that is none of them (text_tokenize reads that one). */
+static size_t ascii_words(const unsigned char *s, size_t i, size_t len,
+                          struct text_tok *v, size_t *np, size_t stop, int nls)
+{
+        size_t n = *np;
+        unsigned char para = nls >= 2, nl = nls >= 1;
+
+        while (n < stop && len - i > TEXT_NORM_MAX && word_low[s[i]] >= 'a') {
+                struct text_tok *t = &v[n];
+                const unsigned char *p = s + i;
+                uint32_t h;
+                size_t k;
+
+                memset(t->norm, 0, sizeof(t->norm));
+                if (!(k = ascii_word_at(p, t->norm, &h)))
+                        break;
+                t->off = (uint32_t)i;
+                t->len = (uint32_t)k;
+                t->num = 0;
+                t->hash = h;
+                t->kind = TEXT_WORD;
+                t->cap = a_upper(p[0]);
+                t->upper = t->cap && all_upper(p, 1, k, 1);
+                t->para = para;
+                t->nl = nl;
+                para = nl = 0;
+                n++;
+                /* the space after it: no round of the loop */
+                i += k + (p[k] == ' ');
+        }
+        *np = n;
         return i;
 }
 
@@ -613,6 +666,15 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
                 if (c == ' ') { /* fast path */
                         i++;
                         continue;
+                }
+                if (word_low[c] >= 'a') { /* an ASCII letter */
+                        size_t n0 = n;
+
+                        i = ascii_words(s, i, len, v, &n, stop, nls);
+                        if (n > n0) {
+                                nls = 0;
+                                continue;
+                        }
                 }
                 if (c < 0x80) {
                         cc = (enum cclass)ascii_class[c];
