@@ -45,6 +45,15 @@ enum cclass { C_SPACE, C_NL, C_ALPHA, C_DIGIT, C_APOS, C_DQUOTE, C_DASH, C_PUNCT
 static unsigned char ascii_class[128];
 static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
 
+/* For the ASCII word fast path: word_low[c] is the normalised byte of an
+ * ASCII letter or digit, WL_CONT for the bytes that may continue a word
+ * past such a run (apostrophe, hyphen, dot, and every non-ASCII byte),
+ * 0 for every other byte; word_cont[c] is set for the WL_CONT bytes.
+ * punct_kind[c] is 1 + the kind of the one-byte token an ASCII
+ * punctuation mark, hyphen or double quote makes, 0 for other bytes. */
+#define WL_CONT 1
+static unsigned char word_low[256], word_cont[256], punct_kind[256];
+
 static void word_tables_build(void);
 
 static void ascii_build(void)
@@ -70,6 +79,8 @@ static void ascii_build(void)
                 else if (c == '-')
                         cc = C_DASH;
                 ascii_class[c] = (unsigned char)cc;
+                if (cc == C_PUNCT || cc == C_DASH || cc == C_DQUOTE)
+                        punct_kind[c] = 1 + (cc == C_DQUOTE ? TEXT_QUOTE : TEXT_PUNCT);
         }
 }
 
@@ -468,19 +479,16 @@ static size_t scan_token(const unsigned char *s, size_t i, size_t len, size_t k,
         return i + k;
 }
 
-/* For the ASCII word fast path: word_low[c] is the normalised byte of an
- * ASCII letter or digit (0 for every other byte); word_cont[c] is set
- * for the bytes that may continue a word past such a run (apostrophe,
- * hyphen, dot, and every non-ASCII byte). */
-static unsigned char word_low[256], word_cont[256];
-
 static void word_tables_build(void)
 {
         unsigned c;
 
         for (c = 0; c < 256; c++) {
-                word_low[c] = (unsigned char)(a_alpha(c) ? c | 0x20 : a_digit(c) ? c : 0);
                 word_cont[c] = c >= 0x80 || c == '\'' || c == '-' || c == '.';
+                word_low[c] = (unsigned char)(a_alpha(c)     ? c | 0x20
+                                              : a_digit(c)   ? c
+                                              : word_cont[c] ? WL_CONT
+                                                             : 0);
         }
 }
 
@@ -532,26 +540,28 @@ static inline size_t ascii_word_at(const unsigned char *p, char *n, uint32_t *hp
 
         /* four letters a round */
         for (;;) {
-                if (!(l = word_low[p[k]]))
+                if ((l = word_low[p[k]]) <= WL_CONT)
                         break;
                 n[k++] = (char)l;
                 h = (h ^ l) * HASH_PRIME;
-                if (!(l = word_low[p[k]]))
+                if ((l = word_low[p[k]]) <= WL_CONT)
                         break;
                 n[k++] = (char)l;
                 h = (h ^ l) * HASH_PRIME;
-                if (!(l = word_low[p[k]]))
+                if ((l = word_low[p[k]]) <= WL_CONT)
                         break;
                 n[k++] = (char)l;
                 h = (h ^ l) * HASH_PRIME;
-                if (!(l = word_low[p[k]]))
+                if ((l = word_low[p[k]]) <= WL_CONT)
                         break;
                 n[k++] = (char)l;
                 h = (h ^ l) * HASH_PRIME;
                 if (k >= 28)
                         return 0;
         }
-        if (word_cont[p[k]] && !word_cont_ends(p, k, 2))
+        /* the class of the byte that ended it is in l: no need to keep
+         * the byte itself */
+        if (l == WL_CONT && !word_cont_ends(p, k, 2))
                 return 0;
         *hp = h;
         return k;
@@ -579,7 +589,7 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
         do {
                 *n++ = (char)l;
                 h = (h ^ l) * HASH_PRIME;
-        } while (++i < lim && (l = word_low[s[i]]));
+        } while (++i < lim && (l = word_low[s[i]]) > WL_CONT);
         if (i < len &&
             (i == lim || (word_cont[s[i]] && !word_cont_ends(s + i0, i - i0, len - i))))
                 return 0;
@@ -593,33 +603,45 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
 }
 
 /* Reads the run of common tokens at s[i]: words of ASCII letters and
- * digits that start with a letter, 33 bytes or more before the text's
- * end (ascii_word_at), one space apart, into v[*np..stop).  The first
+ * digits that start with a letter (ascii_word_at) and ASCII punctuation
+ * marks, 33 bytes or more before the text's end, one space apart at
+ * most, into v[*np..stop).  The first
  * one follows nls line breaks (text_tokenize), the others none.
  * Returns the offset after them; stops, without filling v[*np], at the
  * first token that is none of them (text_tokenize reads that one). */
 static size_t ascii_words(const unsigned char *s, size_t i, size_t len,
                           struct text_tok *v, size_t *np, size_t stop, int nls)
 {
-        size_t n = *np;
+        size_t n = *np, lim = len > TEXT_NORM_MAX ? len - TEXT_NORM_MAX : 0;
         unsigned char para = nls >= 2, nl = nls >= 1;
 
-        while (n < stop && len - i > TEXT_NORM_MAX && word_low[s[i]] >= 'a') {
+        while (n < stop && i < lim) {
                 struct text_tok *t = &v[n];
                 const unsigned char *p = s + i;
+                unsigned c = p[0];
                 uint32_t h;
                 size_t k;
 
                 memset(t->norm, 0, sizeof(t->norm));
-                if (!(k = ascii_word_at(p, t->norm, &h)))
+                if (word_low[c] >= 'a') {
+                        if (!(k = ascii_word_at(p, t->norm, &h)))
+                                break;
+                        t->kind = TEXT_WORD;
+                        t->cap = a_upper(c);
+                        t->upper = t->cap && all_upper(p, 1, k, 1);
+                } else if (punct_kind[c]) {
+                        k = 1;
+                        t->norm[0] = (char)c;
+                        h = (HASH_SEED ^ c) * HASH_PRIME;
+                        t->kind = punct_kind[c] - 1;
+                        t->cap = t->upper = 0;
+                } else {
                         break;
+                }
                 t->off = (uint32_t)i;
                 t->len = (uint32_t)k;
                 t->num = 0;
                 t->hash = h;
-                t->kind = TEXT_WORD;
-                t->cap = a_upper(p[0]);
-                t->upper = t->cap && all_upper(p, 1, k, 1);
                 t->para = para;
                 t->nl = nl;
                 para = nl = 0;
@@ -667,7 +689,7 @@ int text_tokenize(const char *str, size_t len, size_t max_toks, struct text_toks
                         i++;
                         continue;
                 }
-                if (word_low[c] >= 'a') { /* an ASCII letter */
+                if (word_low[c] >= 'a' || punct_kind[c]) { /* common */
                         size_t n0 = n;
 
                         i = ascii_words(s, i, len, v, &n, stop, nls);
