@@ -220,7 +220,10 @@ static struct mention *mention_push(struct ctx *cx, size_t t0, size_t t1)
                 cx->capm = cap;
         }
         m = &cx->mv[cx->nm];
-        memset(m, 0, sizeof(*m));
+        /* the caller writes the id and name (strings: the bytes after
+         * their NULs are never read) */
+        m->ent.id[0] = m->ent.name[0] = '\0';
+        m->kind = NULL;
         m->t0 = t0;
         m->t1 = t1;
         for (i = t0; i < t1; i++)

@@ -1248,13 +1248,17 @@ void lexicon_word_toks(const struct lexicon *lx, const struct text_tok *v, size_
 void lexicon_word_toks_flags(const struct lexicon *lx, const struct text_tok *v, size_t n,
                              const struct lex_word **out, uint32_t *flags)
 {
-        const struct tokmap *t = &lx->tok;
-        size_t i;
+        /* the table in locals: the stores to out and flags cannot
+         * change it, so it is not read again a token */
+        const struct tokslot *slots = lx->tok.slots;
+        const uint64_t *filter = lx->tok.filter;
+        const struct lex_word *wordv = lx->wordv;
+        size_t i, cap = lx->tok.cap;
 
         for (i = 0; i < n; i++) {
                 const char *norm = v[i].norm;
                 uint32_t hash = v[i].hash;
-                size_t k, b = strmap_fbit(hash, t->cap);
+                size_t k, b = strmap_fbit(hash, cap);
 
                 out[i] = NULL;
                 flags[i] = 0;
@@ -1263,14 +1267,14 @@ void lexicon_word_toks_flags(const struct lexicon *lx, const struct text_tok *v,
                                 flags[i] = out[i]->flags;
                         continue;
                 }
-                if (!(t->filter[b / 64] & (1ull << (b % 64))))
+                if (!(filter[b / 64] & (1ull << (b % 64))))
                         continue;
-                for (k = strmap_home(hash, t->cap); t->slots[k].key[0];
-                     k = (k + 1) & (t->cap - 1)) {
-                        if (t->slots[k].hash == hash &&
-                            memcmp(t->slots[k].key, norm, TOK_KEY) == 0) {
-                                out[i] = &lx->wordv[t->slots[k].val];
-                                flags[i] = t->slots[k].flags;
+                for (k = strmap_home(hash, cap); slots[k].key[0];
+                     k = (k + 1) & (cap - 1)) {
+                        if (slots[k].hash == hash &&
+                            memcmp(slots[k].key, norm, TOK_KEY) == 0) {
+                                out[i] = &wordv[slots[k].val];
+                                flags[i] = slots[k].flags;
                                 break;
                         }
                 }
