@@ -792,6 +792,30 @@ static size_t plain_run(const unsigned char *p, const unsigned char *end)
         return (size_t)(s - p);
 }
 
+/* What the one-letter escape \c stands for, or 0 when c is none ('u'
+ * is not one-letter). */
+static char simple_escape(unsigned char c)
+{
+        switch (c) {
+        case '"':
+        case '\\':
+        case '/':
+                return (char)c;
+        case 'b':
+                return '\b';
+        case 'f':
+                return '\f';
+        case 'n':
+                return '\n';
+        case 'r':
+                return '\r';
+        case 't':
+                return '\t';
+        default:
+                return 0;
+        }
+}
+
 static int hexval(int c)
 {
         if (c >= '0' && c <= '9')
@@ -822,7 +846,7 @@ static int scan_escape(struct scan *sc, struct scan_str *str)
         str->esc = 1;
         if (sc->end - p < 2)
                 return -1;
-        if (p[1] && strchr("\"\\/bfnrt", p[1])) {
+        if (p[1] != 'u' && simple_escape(p[1])) {
                 sc->p += 2;
                 return 0;
         }
@@ -897,13 +921,12 @@ static size_t utf8_put(char *o, unsigned long c)
  * bytes written (0 for "\u0000", which is dropped). */
 static size_t unescape(const unsigned char **sp, char *o)
 {
-        static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
         const unsigned char *s = *sp;
         unsigned long c;
 
         if (s[1] != 'u') {
                 *sp = s + 2;
-                *o = to[strchr(from, s[1]) - from];
+                *o = simple_escape(s[1]);
                 return 1;
         }
         c = (unsigned long)hex4_at(s + 2);
