@@ -4,11 +4,18 @@
  *   keys    proposition key -> its records, sorted by ts then insertion
  *   recs    (key, article id, json) -> record, for idempotent re-puts
  *   done, alerts, claims   sets of byte strings
- * Records are parsed once, at put; a lookup hands out new references to
- * the same JSON objects, so callers must treat them as read-only.
+ * A record put as a candidate is kept packed (struct mpack: its numbers,
+ * and its strings end to end, a few hundred bytes instead of the ~1.1 KB
+ * of a struct cand); a lookup with want_cands unpacks it into a struct
+ * cand of the store's lookup scratch (valid until the next put, and on
+ * until the next lookup after that).  A record put as JSON is parsed
+ * once, at put, and into a candidate at its first want_cands lookup; a
+ * lookup hands out new references to the same JSON objects, so callers
+ * must treat them as read-only.
  * Nothing expires: the TTL of store_opts is ignored. */
 #include "store.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +48,43 @@ struct mrec;
 struct mkey {
         struct mrec **v;
         size_t n, cap;
-        size_t n_json;   /* records put as JSON, not parsed into cand yet */
         int64_t last_ts; /* ts of v[n - 1], so an in-order put reads no record */
         char name[];
+};
+
+/* The fixed-size strings of a struct stmt, in the order a packed record
+ * keeps them. */
+#define PACK_FIELD(f)                                                                    \
+        {                                                                                \
+                offsetof(struct stmt, f), sizeof(((struct stmt *)0)->f)                  \
+        }
+static const struct {
+        size_t off, size;
+} pack_fields[] = {
+    PACK_FIELD(speaker.id),    PACK_FIELD(speaker.name), PACK_FIELD(claimant.id),
+    PACK_FIELD(claimant.name), PACK_FIELD(prop.frame),   PACK_FIELD(prop.agent),
+    PACK_FIELD(prop.patient),  PACK_FIELD(prop.theme),   PACK_FIELD(prop.qty.unit),
+    PACK_FIELD(prop.qual),     PACK_FIELD(gist),
+};
+#define PACK_NFIELDS (sizeof(pack_fields) / sizeof(pack_fields[0]))
+/* struct mpack.lens holds a length in a byte */
+_Static_assert(STMT_ID_MAX <= 256 && STMT_NAME_MAX <= 256 && STMT_WORD_MAX <= 256 &&
+                   sizeof(((struct stmt *)0)->gist) <= 256,
+               "a fixed-size string of struct stmt is longer than 255 bytes");
+
+/* A candidate packed: everything of a struct cand but its strings, which
+ * open the record's buf: the fixed-size ones one after the other, each
+ * lens[i] bytes and a NUL, then the text. */
+struct mpack {
+        json_t *article; /* a reference of the record's */
+        const char *aid; /* borrowed from article, as the candidate had it */
+        const char *cue; /* static */
+        int64_t published_ms;
+        double strength, qty_value;
+        size_t off, len;
+        int seq, stance, negated, modality, tscope, qty_has, qty_approx, background;
+        unsigned char lens[PACK_NFIELDS];
+        unsigned char set; /* put as a candidate: the record is packed */
 };
 
 /* A record and, in the same allocation, its strings. */
@@ -52,12 +93,23 @@ struct mrec {
         const char *article_id; /* in buf */
         const char *json;       /* in buf: the record text, or "#seq" */
         json_t *doc;            /* NULL until a JSON lookup when put as a candidate */
-        struct cand cand;
-        int has_cand;
-        int text_in_buf; /* cand.st.text is in buf, not allocated */
+        struct cand *parsed;    /* put as JSON: its candidate, owned, made at
+                                 * the first want_cands lookup; or NULL */
         int64_t ts_ms;
+        struct mpack pack;
         char buf[];
 };
+
+/* Lookup results of packed records: struct cands in blocks that stay put
+ * (pointers into them are handed out), reused from the first lookup after
+ * a put on.  A block is a huge page (chunk_map), as the records were when
+ * they were handed out in place: in 4 KB pages, writing and then matching
+ * a batch's ~3 MB of candidates (replay_bench) took ~10% longer. */
+#define SCRATCH_BLOCK (CHUNK_HUGE / sizeof(struct cand))
+
+/* What prefetch_recs reads of a record: its head, pack and the strings an
+ * unpack copies (~70 bytes in the benchmark of bench/replay_bench.sh). */
+#define PREFETCH_BYTES 320
 
 /* Records and keys are never freed one by one (nothing expires), so they
  * come from chunks: one mapping per chunk, in huge pages where the kernel
@@ -67,7 +119,9 @@ struct mrec {
  * writing a ~1 KB record per statement to fresh pages was 5-6% of a
  * replay); a huge page pays that once per 2 MB.  Without huge pages the
  * pages are faulted in at once (MADV_POPULATE_WRITE).  Mapped memory
- * starts zeroed and is never reused. */
+ * starts zeroed and is never reused.  Fresh memory stays the dearest
+ * part of a put even so (the kernel zeroing huge pages was ~13% of a
+ * replay with ~1.1 KB records), hence packed records (~390 bytes). */
 struct mchunk {
         struct mchunk *next;
         size_t size, used; /* bytes of the mapping, and of it in use */
@@ -83,6 +137,9 @@ struct mem_store {
         struct mtab keys, recs, done, alerts, claims;
         struct mchunk *chunks; /* newest first */
         size_t next_chunk;     /* size of the next chunk */
+        struct cand **scratch; /* n_scratch blocks of SCRATCH_BLOCK */
+        size_t n_scratch, scratch_used;
+        int scratch_stale; /* a put since the last lookup */
 };
 
 /* What a lookup compares entries against. */
@@ -352,10 +409,10 @@ static void rec_release(void *e)
         struct mrec *r = e;
 
         json_decref(r->doc);
-        if (r->has_cand && r->text_in_buf)
-                json_decref(r->cand.article);
-        else if (r->has_cand)
-                cand_clear(&r->cand);
+        if (r->pack.set)
+                json_decref(r->pack.article);
+        cand_clear(r->parsed);
+        free(r->parsed);
 }
 
 /* Inserts r after every record of its key with ts <= r's, so records stay
@@ -404,13 +461,211 @@ static void set_err(char *errstr, size_t errstr_size, const char *msg)
                 snprintf(errstr, errstr_size, "%s", msg);
 }
 
+/* Copies n bytes (a string and its NUL) from s to d: most are short, and
+ * for them two overlapping fixed-size copies beat a call of memcpy. */
+static inline void copy_str(char *d, const char *s, size_t n)
+{
+        char lo[16], hi[16];
+        uint64_t a, b;
+        uint32_t x, y;
+
+        if (n <= 3) {
+                d[0] = s[0];
+                d[n / 2] = s[n / 2];
+                d[n - 1] = s[n - 1];
+        } else if (n <= 8) {
+                memcpy(&x, s, 4);
+                memcpy(&y, s + n - 4, 4);
+                memcpy(d, &x, 4);
+                memcpy(d + n - 4, &y, 4);
+        } else if (n <= 16) {
+                memcpy(&a, s, 8);
+                memcpy(&b, s + n - 8, 8);
+                memcpy(d, &a, 8);
+                memcpy(d + n - 8, &b, 8);
+        } else if (n <= 32) {
+                memcpy(lo, s, 16);
+                memcpy(hi, s + n - 16, 16);
+                memcpy(d, lo, 16);
+                memcpy(d + n - 16, hi, 16);
+        } else {
+                memcpy(d, s, n);
+        }
+}
+
+/* Writes the candidate of packed record r into c: every field, so c
+ * reads as the candidate that was put (its strings up to their NULs). The
+ * text and the article are borrowed from the record. */
+static void pack_unpack(const struct mrec *r, struct cand *c)
+{
+        const struct mpack *pk = &r->pack;
+        const char *p = r->buf;
+        size_t i;
+
+        for (i = 0; i < PACK_NFIELDS; i++) {
+                copy_str((char *)&c->st + pack_fields[i].off, p, pk->lens[i] + 1u);
+                p += pk->lens[i] + 1u;
+        }
+        c->st.stance = (enum stance)pk->stance;
+        c->st.negated = pk->negated;
+        c->st.modality = (enum modality)pk->modality;
+        c->st.tscope = (enum tscope)pk->tscope;
+        c->st.prop.qty.has = pk->qty_has;
+        c->st.prop.qty.value = pk->qty_value;
+        c->st.prop.qty.approx = pk->qty_approx;
+        c->st.strength = pk->strength;
+        c->st.cue = pk->cue;
+        c->st.background = pk->background;
+        c->st.off = pk->off;
+        c->st.len = pk->len;
+        c->st.text = (char *)p; /* read-only, like the whole candidate */
+        c->article = pk->article;
+        c->aid = pk->aid;
+        c->published_ms = pk->published_ms;
+        c->seq = pk->seq;
+}
+
+/* A struct cand of the lookup scratch, or NULL when out of memory. */
+static struct cand *scratch_get(struct mem_store *m)
+{
+        size_t b = m->scratch_used / SCRATCH_BLOCK;
+        struct cand **v;
+
+        if (b == m->n_scratch) {
+                if (!(v = realloc(m->scratch, (b + 1) * sizeof(*v))))
+                        return NULL;
+                m->scratch = v;
+                if (!(v[b] = chunk_map(CHUNK_HUGE)))
+                        return NULL;
+                m->n_scratch++;
+        }
+        return &m->scratch[b][m->scratch_used++ % SCRATCH_BLOCK];
+}
+
+/* The candidate of record r for a lookup: NULL when r is not one (put as
+ * JSON that is no candidate record) or when out of memory (*oom set). */
+static const struct cand *rec_cand(struct mem_store *m, struct mrec *r, int *oom)
+{
+        struct cand *c;
+
+        if (r->pack.set) {
+                if (!(c = scratch_get(m))) {
+                        *oom = 1;
+                        return NULL;
+                }
+                pack_unpack(r, c);
+                return c;
+        }
+        if (r->parsed)
+                return r->parsed;
+        /* put as JSON: parse it once */
+        if (!(c = malloc(sizeof(*c)))) {
+                *oom = 1;
+                return NULL;
+        }
+        if (cand_from_record(r->doc, c) == -1) {
+                free(c);
+                return NULL;
+        }
+        return r->parsed = c;
+}
+
+/* The record document of r (made once when r was put as a candidate);
+ * NULL when out of memory. */
+static json_t *rec_doc(struct mrec *r)
+{
+        struct cand c;
+
+        if (!r->doc && r->pack.set) {
+                pack_unpack(r, &c);
+                r->doc = cand_to_record(&c);
+        }
+        return r->doc;
+}
+
+/* Which records of k a lookup returns: all but [*head, *from) (the
+ * oldest half and the newest half of max when k holds more). */
+static void key_range(const struct mkey *k, size_t max, size_t *head, size_t *from)
+{
+        *head = max && k->n > max ? max / 2 : k->n;
+        *from = max && k->n > max ? k->n - (max - *head) : k->n;
+}
+
+/* Asks for the pointers to the records of k a lookup returns. */
+static void prefetch_range(const struct mkey *k, size_t max)
+{
+        size_t head, from;
+
+        if (!k->n)
+                return;
+        key_range(k, max, &head, &from);
+        __builtin_prefetch(k->v);
+        if (head)
+                __builtin_prefetch(&k->v[head - 1]);
+        if (from < k->n) {
+                __builtin_prefetch(&k->v[from]);
+                __builtin_prefetch(&k->v[k->n - 1]);
+        }
+}
+
+/* Asks for the records of k a lookup returns to be read into the cache
+ * at once: they are cold, and one after the other each would stall the
+ * unpacking for a whole memory round trip. */
+static void prefetch_recs(const struct mkey *k, size_t max)
+{
+        size_t j, b, head, from;
+
+        key_range(k, max, &head, &from);
+        for (j = 0; j < k->n; j++) {
+                if (j == head && j < from)
+                        j = from;
+                for (b = 0; b < PREFETCH_BYTES; b += 64)
+                        __builtin_prefetch((const char *)k->v[j] + b);
+        }
+}
+
+/* Appends the records of k a lookup returns to result i of q. */
+static int lookup_key(struct mem_store *m, struct store_query *q, size_t i,
+                      const struct mkey *k)
+{
+        size_t j, from, head, most;
+        const struct cand *c;
+        int oom = 0;
+
+        most = q->max_per_key && k->n > q->max_per_key ? q->max_per_key : k->n;
+        if (q->want_cands &&
+            !(q->cands[i].v = malloc((most ? most : 1) * sizeof(*q->cands[i].v))))
+                return -1;
+        key_range(k, q->max_per_key, &head, &from);
+        for (j = 0; j < k->n; j++) {
+                if (j == head && j < from)
+                        j = from;
+                if (q->want_cands) {
+                        if ((c = rec_cand(m, k->v[j], &oom)))
+                                q->cands[i].v[q->cands[i].n++] = c;
+                        else if (oom)
+                                return -1;
+                        continue;
+                }
+                if (!rec_doc(k->v[j]) ||
+                    json_array_append(q->recs[i], k->v[j]->doc) == -1)
+                        return -1;
+        }
+        return 0;
+}
+
 static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
                       size_t errstr_size)
 {
         struct mem_store *m = (struct mem_store *)s;
-        struct mkey *k;
-        size_t i, j, from, head, most;
+        struct mkey **kv = NULL;
+        size_t i;
 
+        if (m->scratch_stale) {
+                /* what the lookups before the last put handed out is over */
+                m->scratch_used = 0;
+                m->scratch_stale = 0;
+        }
         q->done = calloc(q->n_articles ? q->n_articles : 1, sizeof(*q->done));
         if (q->want_cands)
                 q->cands = calloc(q->n_keys ? q->n_keys : 1, sizeof(*q->cands));
@@ -423,48 +678,28 @@ static int mem_lookup(struct store *s, struct store_query *q, char *errstr,
 
                 q->done[i] = set_has(&m->done, id, strlen(id));
         }
+        /* the keys first, so the records of the next key are on their way
+         * while those of this one are unpacked */
+        if (!(kv = malloc((q->n_keys ? q->n_keys : 1) * sizeof(*kv))))
+                goto fail;
+        for (i = 0; i < q->n_keys; i++) {
+                if ((kv[i] = key_find(m, q->keys[i])) && q->want_cands)
+                        prefetch_range(kv[i], q->max_per_key);
+        }
+        if (q->want_cands && q->n_keys && kv[0])
+                prefetch_recs(kv[0], q->max_per_key);
         for (i = 0; i < q->n_keys; i++) {
                 if (!q->want_cands && !(q->recs[i] = json_array()))
                         goto fail;
-                if (!(k = key_find(m, q->keys[i])))
-                        continue;
-                most = q->max_per_key && k->n > q->max_per_key ? q->max_per_key : k->n;
-                if (q->want_cands &&
-                    !(q->cands[i].v = malloc((most ? most : 1) * sizeof(*q->cands[i].v))))
+                if (q->want_cands && i + 1 < q->n_keys && kv[i + 1])
+                        prefetch_recs(kv[i + 1], q->max_per_key);
+                if (kv[i] && lookup_key(m, q, i, kv[i]) == -1)
                         goto fail;
-                /* all, or the oldest half and the newest half */
-                head =
-                    q->max_per_key && k->n > q->max_per_key ? q->max_per_key / 2 : k->n;
-                from = q->max_per_key && k->n > q->max_per_key
-                           ? k->n - (q->max_per_key - head)
-                           : k->n;
-                for (j = 0; j < k->n; j++) {
-                        if (j == head && j < from)
-                                j = from;
-                        if (q->want_cands) {
-                                struct mrec *r = k->v[j];
-
-                                /* a record put as JSON: parse it once (when
-                                 * there is none, r itself is not read: it
-                                 * is cold, and the caller reads it soon) */
-                                if (k->n_json && !r->has_cand &&
-                                    cand_from_record(r->doc, &r->cand) == 0) {
-                                        r->has_cand = 1;
-                                        k->n_json--;
-                                }
-                                if (!k->n_json || r->has_cand)
-                                        q->cands[i].v[q->cands[i].n++] = &r->cand;
-                                continue;
-                        }
-                        if (!k->v[j]->doc &&
-                            !(k->v[j]->doc = cand_to_record(&k->v[j]->cand)))
-                                goto fail;
-                        if (json_array_append(q->recs[i], k->v[j]->doc) == -1)
-                                goto fail;
-                }
         }
+        free(kv);
         return 0;
 fail:
+        free(kv);
         store_query_clear(q);
         set_err(errstr, errstr_size, "store mem: lookup: out of memory");
         return -1;
@@ -489,38 +724,78 @@ static void seq_ident(char *buf, long long seq)
         *buf = '\0';
 }
 
-/* The bytes of the record rec_new makes of sr. */
-static size_t rec_size(const struct store_rec *sr, const char *text)
+/* The length of fixed-size string field i of st, without its NUL (a
+ * field that has none is cut at its last byte). */
+static size_t pack_len(const struct stmt *st, size_t i)
 {
-        const char *st_text = sr->cand && sr->cand->st.text ? sr->cand->st.text : "";
-
-        return sizeof(struct mrec) + strlen(sr->article_id) + 1 + strlen(text) + 1 +
-               (sr->cand ? strlen(st_text) + 1 : 0);
+        return strnlen((const char *)st + pack_fields[i].off, pack_fields[i].size - 1);
 }
 
-/* A new record of sr with its strings (article id, text, and the
- * candidate's statement text) in one piece of the arena; NULL when out
- * of memory. */
-static struct mrec *rec_new(struct mem_store *m, const struct store_rec *sr,
-                            const char *text)
+/* The bytes the strings of c take in a packed record. */
+static size_t pack_size(const struct cand *c)
 {
-        const char *st_text = sr->cand && sr->cand->st.text ? sr->cand->st.text : "";
-        size_t al = strlen(sr->article_id) + 1, tl = strlen(text) + 1;
-        size_t xl = sr->cand ? strlen(st_text) + 1 : 0;
-        struct mrec *r = arena_alloc(m, sizeof(*r) + al + tl + xl);
+        size_t i, n = strlen(c->st.text ? c->st.text : "") + 1;
 
-        if (!r)
-                return NULL;
-        r->article_id = memcpy(r->buf, sr->article_id, al);
-        r->json = memcpy(r->buf + al, text, tl);
-        r->ts_ms = sr->ts_ms;
-        if (sr->cand) {
-                r->cand = *sr->cand;
-                r->cand.st.text = memcpy(r->buf + al + tl, st_text, xl);
-                json_incref(r->cand.article);
-                r->has_cand = 1;
-                r->text_in_buf = 1;
+        for (i = 0; i < PACK_NFIELDS; i++)
+                n += pack_len(&c->st, i) + 1;
+        return n;
+}
+
+/* Packs c into r, its strings at the start of r->buf (pack_size bytes),
+ * with a new reference to its article. */
+static void pack_set(struct mrec *r, const struct cand *c)
+{
+        const struct stmt *st = &c->st;
+        struct mpack *pk = &r->pack;
+        char *p = r->buf;
+        size_t i, n;
+
+        for (i = 0; i < PACK_NFIELDS; i++) {
+                n = pack_len(st, i);
+                pk->lens[i] = (unsigned char)n;
+                memcpy(p, (const char *)st + pack_fields[i].off, n);
+                p[n] = '\0';
+                p += n + 1;
         }
+        n = strlen(st->text ? st->text : "");
+        memcpy(p, st->text ? st->text : "", n + 1);
+        pk->stance = (int)st->stance;
+        pk->negated = st->negated;
+        pk->modality = (int)st->modality;
+        pk->tscope = (int)st->tscope;
+        pk->qty_has = st->prop.qty.has;
+        pk->qty_value = st->prop.qty.value;
+        pk->qty_approx = st->prop.qty.approx;
+        pk->strength = st->strength;
+        pk->cue = st->cue;
+        pk->background = st->background;
+        pk->off = st->off;
+        pk->len = st->len;
+        pk->article = json_incref(c->article);
+        pk->aid = c->aid;
+        pk->published_ms = c->published_ms;
+        pk->seq = c->seq;
+        pk->set = 1;
+}
+
+/* A new record of sr with its strings (the packed candidate's first, so
+ * an unpack reads on from the head, then article id and text) in one
+ * piece of the arena, *size bytes; NULL when out of memory. */
+static struct mrec *rec_new(struct mem_store *m, const struct store_rec *sr,
+                            const char *text, size_t *size)
+{
+        size_t al = strlen(sr->article_id) + 1, tl = strlen(text) + 1;
+        size_t xl = sr->cand ? pack_size(sr->cand) : 0;
+        struct mrec *r;
+
+        *size = sizeof(*r) + al + tl + xl;
+        if (!(r = arena_alloc(m, *size)))
+                return NULL;
+        r->article_id = memcpy(r->buf + xl, sr->article_id, al);
+        r->json = memcpy(r->buf + xl + al, text, tl);
+        r->ts_ms = sr->ts_ms;
+        if (sr->cand)
+                pack_set(r, sr->cand);
         return r;
 }
 
@@ -544,20 +819,21 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         json_error_t jerr;
         struct mkey *k;
         struct mrec *r = NULL;
+        size_t size;
 
         if (mtab_find(&m->recs, h, rec_eq, &pr))
                 return 0;
-        if (!(r = rec_new(m, sr, text)))
+        if (!(r = rec_new(m, sr, text, &size)))
                 return -1;
         if (!sr->cand)
                 r->doc = sr->obj ? json_incref(sr->obj) : json_loads(sr->json, 0, &jerr);
-        if (!r->has_cand && !json_is_object(r->doc)) {
+        if (!r->pack.set && !json_is_object(r->doc)) {
                 /* Like a Redis lookup skipping a member it cannot parse. */
                 log_warn("store mem",
                          "record of article %s under %s is not a JSON object: %s",
                          sr->article_id, sr->key, r->doc ? "not an object" : jerr.text);
                 rec_release(r);
-                arena_undo(m, r, rec_size(sr, text));
+                arena_undo(m, r, size);
                 return 0;
         }
         if (!(k = key_get(m, sr->key)))
@@ -567,11 +843,10 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
         if (key_reserve(k) == -1 || mtab_add(&m->recs, h, r) == -1)
                 goto fail;
         key_insert(k, r);
-        k->n_json += !r->has_cand;
         return 0;
 fail:
         rec_release(r);
-        arena_undo(m, r, rec_size(sr, text));
+        arena_undo(m, r, size);
         return -1;
 }
 
@@ -581,6 +856,7 @@ static int mem_put(struct store *s, const struct store_rec *recs, size_t n, char
         struct mem_store *m = (struct mem_store *)s;
         size_t i;
 
+        m->scratch_stale = 1; /* store.h: lookup candidates last until a put */
         for (i = 0; i < n; i++) {
                 if (!recs[i].key || !recs[i].article_id ||
                     (!recs[i].json && !recs[i].obj && !recs[i].cand)) {
@@ -659,6 +935,9 @@ static void mem_destroy(struct store *s)
         mtab_free(&m->alerts, free);
         mtab_free(&m->claims, free);
         arena_free(m);
+        while (m->n_scratch > 0)
+                munmap(m->scratch[--m->n_scratch], CHUNK_HUGE);
+        free(m->scratch);
         free(m);
 }
 
