@@ -1,6 +1,8 @@
 /* test_lexicon.c - lookups the analyzer's speed rests on: the filter of
  * the words that continue an entity alias (lexicon_alias_word_maybe)
- * must never turn away a phrase that is an alias or starts one. */
+ * must never turn away a phrase that is an alias or starts one; the
+ * merged lookup of words and closed classes (lexicon_word_toks_cls)
+ * must answer as the two lookups would. */
 #include "lexicon.h"
 
 #include <stdio.h>
@@ -74,6 +76,85 @@ static void test_alias_words_selective(const struct lexicon *lx)
         CHECK(pass < 100);
 }
 
+/* lexicon_word_toks_cls answers what lexicon_word_tok and a scan of the
+ * classes would: the entry, its flags or-ed with the classes' flags,
+ * the or of the classes' bits (a word in two classes, a word of the
+ * lexicon in a class, a class word the lexicon lacks, a quote). */
+static const char *const cls_a[] = {"the", "said", "of", "zqxv", "\"", NULL};
+static const char *const cls_b[] = {"the", "denied", "colonel-general", NULL};
+static const struct lex_class test_classes[] = {
+    {cls_a, 0x1, 0}, {cls_b, 0x2, 0}, {cls_a + 4, 0, 0x40000000u}};
+
+static uint32_t cls_scan(const char *norm, uint32_t *fl)
+{
+        uint32_t bits = 0;
+        size_t k;
+
+        for (k = 0; k < sizeof(test_classes) / sizeof(test_classes[0]); k++) {
+                const char *const *w;
+
+                for (w = test_classes[k].words; *w; w++)
+                        if (strcmp(*w, norm) == 0) {
+                                bits |= test_classes[k].bits;
+                                *fl |= test_classes[k].flags;
+                        }
+        }
+        return bits;
+}
+
+static void test_word_toks_cls(const struct lexicon *lx)
+{
+        const char *text = "The minister said \"the colonel-general denied it\" zqxv "
+                           "of Russia; the internationalisationists said nothing.";
+        static const struct lex_class other[] = {{cls_a, 0x1, 0}};
+        struct text_toks tt = {0};
+        const struct lex_word *out[64];
+        uint32_t fl[64], cls[64];
+        size_t i, ncls = 0, nq = 0;
+
+        CHECK(text_tokenize(text, strlen(text), 64, &tt) == 0);
+        CHECK(lexicon_word_toks_cls(lx, tt.v, tt.n, test_classes, 3, out, fl, cls) == 0);
+        for (i = 0; i < tt.n; i++) {
+                const struct lex_word *w =
+                    lexicon_word_tok(lx, tt.v[i].norm, tt.v[i].hash);
+                uint32_t f = w ? w->flags : 0, c = cls_scan(tt.v[i].norm, &f);
+
+                CHECK(out[i] == w);
+                CHECK(fl[i] == f);
+                CHECK(cls[i] == c);
+                ncls += c != 0;
+                nq += (f & 0x40000000u) != 0;
+        }
+        /* The, the x2, said x2, of, zqxv, colonel-general, denied and
+         * the two quotes (in cls_a too) */
+        CHECK(ncls == 11);
+        CHECK(nq == 2);
+        CHECK(cls[0] == 3 && (fl[2] & LX_REPORT) && cls[2] == 1);
+        /* the table was built for test_classes: other arrays are refused */
+        CHECK(lexicon_word_toks_cls(lx, tt.v, tt.n, other, 1, out, fl, cls) == -1);
+        text_toks_free(&tt);
+}
+
+/* A class word too long for the table is refused at the first call. */
+static void test_word_toks_cls_long(void)
+{
+        static const char *const lng[] = {"twentycharacterwords", NULL};
+        static const struct lex_class cl[] = {{lng, 1, 0}};
+        char err[256];
+        struct lexicon *lx = lexicon_load(NULL, err, sizeof(err));
+        struct text_toks tt = {0};
+        const struct lex_word *out[4];
+        uint32_t fl[4], cls[4];
+
+        CHECK(lx != NULL);
+        if (!lx)
+                return;
+        CHECK(text_tokenize("a b", 3, 4, &tt) == 0);
+        CHECK(lexicon_word_toks_cls(lx, tt.v, tt.n, cl, 1, out, fl, cls) == -1);
+        text_toks_free(&tt);
+        lexicon_free(lx);
+}
+
 int main(void)
 {
         char err[256];
@@ -87,6 +168,8 @@ int main(void)
         test_alias_words_pass(lx);
         test_alias_words_sound(lx);
         test_alias_words_selective(lx);
+        test_word_toks_cls(lx);
+        test_word_toks_cls_long();
         lexicon_free(lx);
         return check_done("test_lexicon");
 }

@@ -7,7 +7,6 @@
 #include "analyze.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -137,9 +136,6 @@ static const char *const not_names[] = {
 #define CL_SUBORD       0x2000u /* subordinators: so, because, after, if */
 #define CL_REL          0x4000u /* relative pronouns: that, which, who */
 #define CL_PREP_OVER    0x8000u /* over, through, across (@over frames) */
-/* "according": moved to the token's flags (TF_ACCORDING), never left in
- * its closed-class bits */
-#define CL_ACCORDING 0x10000u
 
 /* Copies src into dst[size], truncated: snprintf(dst, size, "%s", src)
  * without the format parsing (NULL too is copied as glibc prints it). */
@@ -2247,107 +2243,48 @@ static const char *const subordinators[] = {
 
 static const char *const relatives[] = {"that", "which", "who", NULL};
 static const char *const according[] = {"according", NULL};
+static const char *const dquote[] = {"\"", NULL};
 
-#define CLS_SIZE 512 /* power of two, > 2x the words below */
-#define CLS_WORD 24  /* longer than any word below, NUL included */
-/* The words inline and zero-padded: a token's normalised form is
- * zero-padded too (text.h), so one fixed-size memcmp compares them. */
-static struct {
-        char word[CLS_WORD];
-        uint32_t hash;
-        uint32_t bits;
-} cls_table[CLS_SIZE];
-static pthread_once_t cls_once = PTHREAD_ONCE_INIT;
-/* One bit per (hash >> 20) & 4095: most content words miss here and
- * never probe the table. */
-static uint64_t cls_filter[64];
+/* The closed classes, looked up with the lexicon's words: one probe a
+ * token (lexicon_word_toks_cls). */
+static const struct lex_class closed_classes[] = {
+    {not_names, CL_NOTNAME, 0},
+    {not_names + 6, CL_FUNC, 0},
+    {titles, CL_TITLE, 0},
+    {preps_any, CL_PREP, 0},
+    {coref_nouns, CL_COREF, 0},
+    {pronouns, CL_PRON, 0},
+    {preps_patient, CL_PREP_PATIENT, 0},
+    {preps_from, CL_PREP_FROM, 0},
+    {preps_by, CL_PREP_BY, 0},
+    {preps_over, CL_PREP_OVER, 0},
+    {preps_noun, CL_PREP_NOUN, 0},
+    {be_forms, CL_BE, 0},
+    {verb_before, CL_VBEF, 0},
+    {scale_words, CL_SCALE, 0},
+    {subordinators, CL_SUBORD, 0},
+    {relatives, CL_REL, 0},
+    {according, 0, TF_ACCORDING},
+    {dquote, 0, TF_DQUOTE},
+};
 
-#define CLS_FBIT(h) (((h) >> 20) & 4095u)
-
-static void cls_add(const char *const *list, uint32_t bits)
-{
-        for (; *list; list++) {
-                uint32_t h = text_hash(*list), i = h & (CLS_SIZE - 1);
-
-                if (strlen(*list) >= CLS_WORD)
-                        abort(); /* a word list above outgrew CLS_WORD */
-                while (cls_table[i].word[0] && strcmp(cls_table[i].word, *list) != 0)
-                        i = (i + 1) & (CLS_SIZE - 1);
-                strcpy(cls_table[i].word, *list);
-                cls_table[i].hash = h;
-                cls_filter[CLS_FBIT(h) / 64] |= 1ull << (CLS_FBIT(h) % 64);
-                cls_table[i].bits |= bits;
-        }
-}
-
-static void cls_build(void)
-{
-        cls_add(not_names, CL_NOTNAME);
-        cls_add(not_names + 6, CL_FUNC);
-        cls_add(titles, CL_TITLE);
-        cls_add(preps_any, CL_PREP);
-        cls_add(coref_nouns, CL_COREF);
-        cls_add(pronouns, CL_PRON);
-        cls_add(preps_patient, CL_PREP_PATIENT);
-        cls_add(preps_from, CL_PREP_FROM);
-        cls_add(preps_by, CL_PREP_BY);
-        cls_add(preps_over, CL_PREP_OVER);
-        cls_add(preps_noun, CL_PREP_NOUN);
-        cls_add(be_forms, CL_BE);
-        cls_add(verb_before, CL_VBEF);
-        cls_add(scale_words, CL_SCALE);
-        cls_add(subordinators, CL_SUBORD);
-        cls_add(relatives, CL_REL);
-        cls_add(according, CL_ACCORDING);
-}
-
-/* The closed-class bits of a token's normalised form (TEXT_NORM_MAX
- * bytes, zero-padded) whose text_hash is h. */
-static uint32_t cls_of(const char *norm, uint32_t h)
-{
-        uint32_t i = h & (CLS_SIZE - 1);
-
-        if (!(cls_filter[CLS_FBIT(h) / 64] & (1ull << (CLS_FBIT(h) % 64))))
-                return 0;
-        while (cls_table[i].word[0]) {
-                if (cls_table[i].hash == h &&
-                    memcmp(cls_table[i].word, norm, CLS_WORD) == 0)
-                        return cls_table[i].bits;
-                i = (i + 1) & (CLS_SIZE - 1);
-        }
-        return 0;
-}
-
-/* The per-token arrays after the lexicon's flags fl: the closed-class
- * bits in cls, TF_NAME, TF_DQUOTE and TF_ACCORDING added to fl,
- * ment[i] = -1.  Returns how many
- * tokens may start a mention (LX_ENT or TF_NAME).  The arrays are in
- * locals, so the stores to them need no reload of the pointers. */
+/* TF_NAME added to the lexicon's flags fl (closed-class bits cls) of
+ * the n tokens tv, ment[i] = -1.  Returns how many tokens may start a
+ * mention (LX_ENT or TF_NAME).  The arrays are in locals, so the stores
+ * to them need no reload of the pointers. */
 static size_t tok_classes(const struct text_tok *tv, size_t n, uint32_t *fl,
-                          uint32_t *cls, int *ment)
+                          const uint32_t *cls, int *ment)
 {
         size_t i, nstart = 0;
 
         for (i = 0; i < n; i++) {
-                const struct text_tok *t = &tv[i];
-                uint32_t c = 0, f = fl[i];
+                uint32_t f = fl[i];
 
-                /* the closed classes hold words only */
-                if (t->kind == TEXT_WORD) {
-                        c = cls_of(t->norm, t->hash);
-                        /* "V6", "A3": model codes with digits name no
-                         * speaker */
-                        if (t->cap && !(c & CL_NOTNAME) && !text_norm_has_digit(t->norm))
-                                f |= TF_NAME;
-                        if (c & CL_ACCORDING) {
-                                f |= TF_ACCORDING;
-                                c &= ~CL_ACCORDING;
-                        }
-                } else if (t->kind == TEXT_QUOTE && t->norm[0] == '"') {
-                        f |= TF_DQUOTE;
-                }
-                fl[i] = f;
-                cls[i] = c;
+                /* only words are capitalised.  "V6", "A3": model codes
+                 * with digits name no speaker */
+                if (tv[i].cap && !(cls[i] & CL_NOTNAME) &&
+                    !text_norm_has_digit(tv[i].norm))
+                        fl[i] = f |= TF_NAME;
                 ment[i] = -1;
                 nstart += (f & (LX_ENT | TF_NAME)) != 0;
         }
@@ -2396,8 +2333,10 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
         cx.fl = (uint32_t *)(cx.w + n1);
         cx.cls = cx.fl + n1;
         cx.ment = (int *)(cx.cls + n1);
-        pthread_once(&cls_once, cls_build);
-        lexicon_word_toks_flags(lx, cx.tt.v, cx.tt.n, cx.w, cx.fl);
+        if (lexicon_word_toks_cls(lx, cx.tt.v, cx.tt.n, closed_classes,
+                                  sizeof(closed_classes) / sizeof(closed_classes[0]),
+                                  cx.w, cx.fl, cx.cls) < 0)
+                goto out;
         nstart = tok_classes(cx.tt.v, cx.tt.n, cx.fl, cx.cls, cx.ment);
         i = cx.tt.n;
         /* every mention starts at such a word: room for all at once */

@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,24 @@ struct tokmap {
         size_t cap;
 };
 
+/* The tokmap once more with a caller's closed word classes merged in
+ * (lexicon_word_toks_cls), built at the first call: a word of both
+ * kinds takes one probe.  No hash in the slot: the fixed-size compare
+ * settles a probe, most of which hit. */
+struct clsslot {
+        char key[TOK_KEY]; /* "" for a free slot */
+        uint32_t flags;    /* wordv[val].flags, 0 for a class word only */
+        uint32_t cls;      /* the or of the bits of its classes */
+        int32_t val;       /* index into wordv, -1 for a class word only */
+};
+
+struct clsmap {
+        struct clsslot *slots;
+        uint64_t *filter; /* 16 * cap bits */
+        size_t cap;
+        const struct lex_class *classes; /* the array it was built from */
+};
+
 /* The filter of words after an alias's first: 32768 bits, indexed by
  * the high bits of a mix of the word's text_hash. */
 #define ALIAS_WORD_BITS   32768u
@@ -105,7 +124,11 @@ struct lexicon {
         int nunits;
         struct strmap freq; /* lemma -> WordNet sense-tagged count */
         struct tokmap tok;  /* the words map again, keys inline */
-        int *walias;        /* per word entry: its form's aliases value, or -1 */
+        /* tok with the closed classes of lexicon_word_toks_cls: NULL
+         * until its first call, then set once (under clsmu) */
+        struct clsmap *_Atomic clsmap;
+        pthread_mutex_t clsmu;
+        int *walias; /* per word entry: its form's aliases value, or -1 */
         /* One bit per ALIAS_WORD_BIT(text_hash(w)) for every word w of an
          * alias after its first (lexicon_alias_word_maybe). */
         uint64_t alias_words[ALIAS_WORD_BITS / 64];
@@ -1093,6 +1116,111 @@ static int tokmap_build(struct lexicon *lx)
         return walias_build(lx);
 }
 
+static void clsmap_free(struct clsmap *cm)
+{
+        if (!cm)
+                return;
+        free(cm->slots);
+        free(cm->filter);
+        free(cm);
+}
+
+/* The slot of cm for the zero-padded key whose text_hash is hash: its
+ * own, or the free slot where it goes. */
+static struct clsslot *clsmap_slot(struct clsmap *cm, const char *key, uint32_t hash)
+{
+        size_t k;
+
+        for (k = strmap_home(hash, cm->cap); cm->slots[k].key[0];
+             k = (k + 1) & (cm->cap - 1))
+                if (memcmp(cm->slots[k].key, key, TOK_KEY) == 0)
+                        break;
+        return &cm->slots[k];
+}
+
+/* Adds the word w (a class's, zero-padded into key) to cm; a new slot
+ * takes val -1. */
+static void clsmap_add(struct clsmap *cm, const char *key, uint32_t hash, uint32_t bits,
+                       uint32_t flags, int32_t val)
+{
+        struct clsslot *sl = clsmap_slot(cm, key, hash);
+        size_t b = strmap_fbit(hash, cm->cap);
+
+        if (!sl->key[0]) {
+                memcpy(sl->key, key, TOK_KEY);
+                sl->val = val;
+        }
+        sl->flags |= flags;
+        sl->cls |= bits;
+        cm->filter[b / 64] |= 1ull << (b % 64);
+}
+
+/* Builds the tokmap of lx with the words of classes merged in.  Returns
+ * it, or NULL when out of memory or a class word is TOK_KEY bytes or
+ * more. */
+static struct clsmap *clsmap_build(const struct lexicon *lx,
+                                   const struct lex_class *classes, size_t nclasses)
+{
+        struct clsmap *cm = calloc(1, sizeof(*cm));
+        size_t i, nw = 0, cap = 1024;
+        const char *const *w;
+
+        if (!cm)
+                return NULL;
+        for (i = 0; i < nclasses; i++)
+                for (w = classes[i].words; *w; w++) {
+                        if (strlen(*w) >= TOK_KEY || !**w)
+                                goto fail;
+                        nw++;
+                }
+        for (i = 0; i < lx->tok.cap; i++)
+                nw += lx->tok.slots[i].key[0] != 0;
+        while (cap < nw * 2)
+                cap *= 2;
+        if (!(cm->slots = calloc(cap, sizeof(*cm->slots))) ||
+            !(cm->filter = calloc(cap * 16 / 64, sizeof(*cm->filter))))
+                goto fail;
+        cm->cap = cap;
+        cm->classes = classes;
+        for (i = 0; i < lx->tok.cap; i++) {
+                const struct tokslot *t = &lx->tok.slots[i];
+
+                if (t->key[0])
+                        clsmap_add(cm, t->key, t->hash, 0, t->flags, t->val);
+        }
+        for (i = 0; i < nclasses; i++)
+                for (w = classes[i].words; *w; w++) {
+                        char key[TOK_KEY] = {0};
+
+                        memcpy(key, *w, strlen(*w));
+                        clsmap_add(cm, key, text_hash(*w), classes[i].bits,
+                                   classes[i].flags, -1);
+                }
+        return cm;
+fail:
+        clsmap_free(cm);
+        return NULL;
+}
+
+/* lx's clsmap for classes, built at the first call (a cache fill, as
+ * the lexicon is otherwise read-only).  NULL when out of memory or lx's
+ * map is of other classes. */
+static const struct clsmap *clsmap_get(const struct lexicon *lx,
+                                       const struct lex_class *classes, size_t nclasses)
+{
+        struct lexicon *m = (struct lexicon *)lx;
+        struct clsmap *cm = atomic_load_explicit(&m->clsmap, memory_order_acquire);
+
+        if (!cm) {
+                pthread_mutex_lock(&m->clsmu);
+                if (!(cm = atomic_load_explicit(&m->clsmap, memory_order_relaxed)) &&
+                    (cm = clsmap_build(lx, classes, nclasses)))
+                        atomic_store_explicit(&m->clsmap, cm, memory_order_release);
+                pthread_mutex_unlock(&m->clsmu);
+        }
+        return cm && cm->classes == classes ? cm : NULL;
+}
+
 struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
 {
         struct lexicon *lx = calloc(1, sizeof(*lx));
@@ -1105,6 +1233,7 @@ struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
         if (!dir)
                 dir = lexicon_default_dir();
         pthread_mutex_init(&lx->synmu, NULL);
+        pthread_mutex_init(&lx->clsmu, NULL);
         if (load_irregular(lx) < 0 || load_freq(lx) < 0 || load_synsets(lx, 1, 2) < 0 ||
             load_iso(lx, errstr, errstr_size) < 0)
                 goto fail;
@@ -1137,6 +1266,8 @@ void lexicon_free(struct lexicon *lx)
         free(lx->tok.slots);
         free(lx->walias);
         free(lx->tok.filter);
+        clsmap_free(atomic_load_explicit(&lx->clsmap, memory_order_relaxed));
+        pthread_mutex_destroy(&lx->clsmu);
         strmap_free(&lx->syn);
         pthread_mutex_destroy(&lx->synmu);
         strmap_free(&lx->verbs);
@@ -1279,6 +1410,50 @@ void lexicon_word_toks_flags(const struct lexicon *lx, const struct text_tok *v,
                         }
                 }
         }
+}
+
+int lexicon_word_toks_cls(const struct lexicon *lx, const struct text_tok *v, size_t n,
+                          const struct lex_class *classes, size_t nclasses,
+                          const struct lex_word **out, uint32_t *flags, uint32_t *cls)
+{
+        const struct clsmap *cm = clsmap_get(lx, classes, nclasses);
+        const struct clsslot *slots;
+        const uint64_t *filter;
+        const struct lex_word *wordv = lx->wordv;
+        size_t i, cap;
+
+        if (!cm)
+                return -1;
+        /* the table in locals, as in lexicon_word_toks_flags */
+        slots = cm->slots;
+        filter = cm->filter;
+        cap = cm->cap;
+        for (i = 0; i < n; i++) {
+                const char *norm = v[i].norm;
+                uint32_t hash = v[i].hash, f = 0, c = 0;
+                size_t k, b = strmap_fbit(hash, cap);
+                const struct lex_word *w = NULL;
+
+                if (norm[TOK_KEY - 1]) { /* a long form: in no class */
+                        if ((w = lexicon_word_hashed(lx, norm, hash)))
+                                f = w->flags;
+                } else if (filter[b / 64] & (1ull << (b % 64))) {
+                        for (k = strmap_home(hash, cap); slots[k].key[0];
+                             k = (k + 1) & (cap - 1)) {
+                                if (memcmp(slots[k].key, norm, TOK_KEY) == 0) {
+                                        if (slots[k].val >= 0)
+                                                w = &wordv[slots[k].val];
+                                        f = slots[k].flags;
+                                        c = slots[k].cls;
+                                        break;
+                                }
+                        }
+                }
+                out[i] = w;
+                flags[i] = f;
+                cls[i] = c;
+        }
+        return 0;
 }
 
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma)

@@ -101,6 +101,27 @@ void lexicon_word_toks(const struct lexicon *lx, const struct text_tok *v, size_
 void lexicon_word_toks_flags(const struct lexicon *lx, const struct text_tok *v, size_t n,
                              const struct lex_word **out, uint32_t *flags);
 
+/* A closed word class of the caller (analyze.c's prepositions, pronouns,
+ * forms of be): a NULL-ended list of normalised forms (any token's: "\""
+ * too), each shorter than 20 bytes, its bits and flags of the caller's
+ * own (bits no LX_* flag uses). */
+struct lex_class {
+        const char *const *words;
+        uint32_t bits;
+        uint32_t flags;
+};
+
+/* lexicon_word_toks_flags that also stores in cls[i] the or of the bits
+ * of the classes (nclasses of them) that hold v[i]'s normalised form, 0
+ * for none, and ors their flags into flags[i]: the same probe answers
+ * both.  The classes' words are merged
+ * into a table of the lexicon at the first call; later calls on lx must
+ * pass the same array.  Returns 0, or -1 when out of memory or classes
+ * is another array (or holds a word of 20 bytes or more). */
+int lexicon_word_toks_cls(const struct lexicon *lx, const struct text_tok *v, size_t n,
+                          const struct lex_class *classes, size_t nclasses,
+                          const struct lex_word **out, uint32_t *flags, uint32_t *cls);
+
 /* How common a lemma is (WordNet's sense-tagged count; 0 when unknown,
  * e.g. most names).  Salience for claim-level propositions. */
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma);
