@@ -299,6 +299,10 @@ static void test_round_trip(void)
         json_decref(art);
 }
 
+/* Candidates per key in test_cands_lifetime: the two lookups together
+ * need more than one scratch block (2 MB, ~2,450 candidates). */
+#define NLIFE 1500
+
 /* Lookup candidates stay as they were until the first lookup after a
  * put: through further lookups of other keys (more than a block of the
  * scratch) and through puts that need new arena chunks. */
@@ -307,8 +311,8 @@ static void test_cands_lifetime(void)
         struct store *s = store_mem_new(NULL);
         const char *key = "say|x|y|", *key2 = "deny|x||", *other = "say|z||";
         json_t *art = json_pack("{s:s}", "id", "life");
-        static struct cand c[300], c2[300], more;
-        static char text[300][3 * NLEN + 1], text2[300][3 * NLEN + 1];
+        static struct cand c[NLIFE], c2[NLIFE], more;
+        static char text[NLIFE][3 * NLEN + 1], text2[NLIFE][3 * NLEN + 1];
         static char mtext[3 * NLEN + 1];
         struct store_query q1, q2;
         const struct store_cands *s1, *s2;
@@ -317,7 +321,7 @@ static void test_cands_lifetime(void)
         size_t i, same1 = 0, same2 = 0;
         int ok = 1;
 
-        for (i = 0; i < 300; i++) {
+        for (i = 0; i < NLIFE; i++) {
                 fill_cand(&c[i], art, i % NLEN, text[i]);
                 c[i].seq = (int)i;
                 rec = (struct store_rec){
@@ -331,7 +335,7 @@ static void test_cands_lifetime(void)
         }
         s1 = lookup(s, &q1, &key, 0);
         s2 = lookup(s, &q2, &key2, 0);
-        CHECK(s1 && s2 && s1->n == 300 && s2->n == 300);
+        CHECK(s1 && s2 && s1->n == NLIFE && s2->n == NLIFE);
         /* puts enough for more than one arena chunk */
         fill_cand(&more, art, NLEN - 1, mtext);
         for (i = 0; i < 20000; i++) {
@@ -343,11 +347,11 @@ static void test_cands_lifetime(void)
                 ok = ok && store_put(s, &rec, 1, err, sizeof(err)) == 0;
         }
         CHECK(ok);
-        for (i = 0; s1 && s2 && s1->n == 300 && s2->n == 300 && i < 300; i++) {
+        for (i = 0; s1 && s2 && s1->n == NLIFE && s2->n == NLIFE && i < NLIFE; i++) {
                 same1 += cand_same(&c[i], s1->v[i]);
                 same2 += cand_same(&c2[i], s2->v[i]);
         }
-        CHECK(same1 == 300 && same2 == 300);
+        CHECK(same1 == NLIFE && same2 == NLIFE);
         store_query_clear(&q1);
         store_query_clear(&q2);
         store_free(s);
