@@ -2268,16 +2268,20 @@ static const struct lex_class closed_classes[] = {
     {dquote, 0, TF_DQUOTE},
 };
 
-/* TF_NAME added to the lexicon's flags fl (closed-class bits cls) of
- * the n tokens tv, ment[i] = -1.  Returns how many tokens may start a
- * mention (LX_ENT or TF_NAME).  The arrays are in locals, so the stores
- * to them need no reload of the pointers. */
-static size_t tok_classes(const struct text_tok *tv, size_t n, uint32_t *fl,
-                          const uint32_t *cls, int *ment)
+/* The flags of sentence [s0, s1) or-ed, after TF_NAME is added to
+ * those of its tokens (fl: the lexicon's flags, cls: the closed-class
+ * bits); ment[i] = -1 for its tokens.  Done a sentence at a time, just
+ * before the sentence is read (TF_NAME and ment of later sentences are
+ * not read before): one pass over the tokens for all three.  The arrays
+ * are in locals, so the stores to them need no reload of the
+ * pointers. */
+static uint32_t sentence_flags(const struct text_tok *tv, size_t s0, size_t s1,
+                               uint32_t *fl, const uint32_t *cls, int *ment)
 {
-        size_t i, nstart = 0;
+        uint32_t sfl = 0;
+        size_t i;
 
-        for (i = 0; i < n; i++) {
+        for (i = s0; i < s1; i++) {
                 uint32_t f = fl[i];
 
                 /* only words are capitalised.  "V6", "A3": model codes
@@ -2286,9 +2290,9 @@ static size_t tok_classes(const struct text_tok *tv, size_t n, uint32_t *fl,
                     !text_norm_has_digit(tv[i].norm))
                         fl[i] = f |= TF_NAME;
                 ment[i] = -1;
-                nstart += (f & (LX_ENT | TF_NAME)) != 0;
+                sfl |= f;
         }
-        return nstart;
+        return sfl;
 }
 
 /* lexicon_is_abbrev for text_sentences, from the flags already looked
@@ -2311,8 +2315,7 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
 {
         struct ctx cx;
         struct text_sent *sv = NULL;
-        size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i, n1,
-               nstart = 0;
+        size_t max_sents = lim && lim->max_sentences ? lim->max_sentences : 2000, i, n1;
         long ns;
         int rc = -1, headline_only =
                          (!art->body || !art->body[0]) && art->text_len <= HEADLINE_MAX;
@@ -2337,24 +2340,22 @@ int analyze_article(const struct lexicon *lx, const struct analyze_limits *lim,
                                   sizeof(closed_classes) / sizeof(closed_classes[0]),
                                   cx.w, cx.fl, cx.cls) < 0)
                 goto out;
-        nstart = tok_classes(cx.tt.v, cx.tt.n, cx.fl, cx.cls, cx.ment);
         i = cx.tt.n;
-        /* every mention starts at such a word: room for all at once */
-        if (!(cx.mv = malloc((nstart + 1) * sizeof(*cx.mv))))
+        /* mentions start at capitalised words and aliases: rarely more
+         * than one token in four (mention_push grows the array) */
+        cx.capm = i / 4 + 16;
+        if (!(cx.mv = malloc(cx.capm * sizeof(*cx.mv))))
                 goto out;
-        cx.capm = nstart + 1;
         cx.w[i] = NULL;
         cx.fl[i] = cx.cls[i] = 0;
         cx.ment[i] = -1;
         if ((ns = text_sentences(&cx.tt, tok_is_abbrev, &cx, max_sents, &sv)) < 0)
                 goto out;
         for (i = 0; i < (size_t)ns; i++) {
-                size_t s0 = sv[i].tok0, s1 = s0 + sv[i].ntok, k, nm0 = cx.nm;
-                uint32_t sfl = 0;
+                size_t s0 = sv[i].tok0, s1 = s0 + sv[i].ntok, nm0 = cx.nm;
+                uint32_t sfl = sentence_flags(cx.tt.v, s0, s1, cx.fl, cx.cls, cx.ment);
                 struct stmt st;
 
-                for (k = s0; k < s1; k++)
-                        sfl |= cx.fl[k];
                 if ((sfl & (LX_ENT | TF_NAME)) && find_mentions(&cx, s0, s1) < 0)
                         goto out;
                 /* Without a frame predicate sentence_stmt makes no
