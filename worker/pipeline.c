@@ -51,6 +51,10 @@ struct keyslot {
         const struct cand **v;
         size_t n, cap;
         size_t nstore; /* v[0..nstore) came from the store */
+        /* A statement of the batch with this key may alert
+         * (match_may_alert): only such keys' earlier statements are
+         * looked up; the others' are only written. */
+        int wanted;
 };
 
 /* Per-batch working state.  The statements of item i are numbered from
@@ -310,12 +314,15 @@ static int batch_analyze(struct pipeline *pl, struct batch *b, struct item *item
                                 b->nkeys++;
                         }
                         b->kslot[b->first[i] + j] = ks;
+                        if (!pl->pc.warm && match_may_alert(&b->stmts[i].v[j]))
+                                ks->wanted = 1;
                 }
         }
         return 0;
 }
 
-/* One store round trip: done markers and earlier statements by key. */
+/* One store round trip: done markers, and the earlier statements of the
+ * keys that may alert (a warm-up batch raises no alerts: none). */
 static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items,
                         size_t n, char *errstr, size_t errstr_size)
 {
@@ -332,7 +339,7 @@ static int batch_lookup(struct pipeline *pl, struct batch *b, struct item *items
                 if (items[i].art)
                         ids[na++] = items[i].art->id;
         for (i = 0; i < b->nslots; i++) {
-                if (b->slots[i].key) {
+                if (b->slots[i].key && b->slots[i].wanted) {
                         ksv[nk] = &b->slots[i];
                         keys[nk++] = b->slots[i].key;
                 }
