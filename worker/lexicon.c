@@ -78,18 +78,25 @@ struct tokmap {
 
 /* The tokmap once more with a caller's closed word classes merged in
  * (lexicon_word_toks_cls), built at the first call: a word of both
- * kinds takes one probe.  No hash in the slot: the fixed-size compare
- * settles a probe, most of which hit. */
+ * kinds takes one probe.  Keys of CLS_KEY bytes (shorter forms than
+ * the tokmap's, as the slot holds the entry itself): a probe compares
+ * two 8-byte words; no hash in the slot, as most probes hit. */
+#define CLS_KEY 16
+
 struct clsslot {
-        char key[TOK_KEY]; /* "" for a free slot */
-        uint32_t flags;    /* wordv[val].flags, 0 for a class word only */
-        uint32_t cls;      /* the or of the bits of its classes */
-        int32_t val;       /* index into wordv, -1 for a class word only */
+        char key[CLS_KEY];          /* "" for a free slot */
+        uint32_t flags;             /* the entry's flags, 0 for a class word only */
+        uint32_t cls;               /* the or of the bits of its classes */
+        const struct lex_word *ent; /* NULL for a class word only */
 };
 
 struct clsmap {
         struct clsslot *slots;
-        uint64_t *filter; /* 16 * cap bits */
+        /* 16 * cap bits, indexed by the hash's high bits (the last
+         * multiply of FNV-1a mixes every byte into them): one shift a
+         * token */
+        uint64_t *filter;
+        unsigned fshift; /* 32 - log2(16 * cap) */
         size_t cap;
         const struct lex_class *classes; /* the array it was built from */
 };
@@ -1133,22 +1140,22 @@ static struct clsslot *clsmap_slot(struct clsmap *cm, const char *key, uint32_t 
 
         for (k = strmap_home(hash, cm->cap); cm->slots[k].key[0];
              k = (k + 1) & (cm->cap - 1))
-                if (memcmp(cm->slots[k].key, key, TOK_KEY) == 0)
+                if (memcmp(cm->slots[k].key, key, CLS_KEY) == 0)
                         break;
         return &cm->slots[k];
 }
 
-/* Adds the word w (a class's, zero-padded into key) to cm; a new slot
- * takes val -1. */
+/* Adds the form key (zero-padded, shorter than CLS_KEY) to cm, with its
+ * entry ent (NULL for none). */
 static void clsmap_add(struct clsmap *cm, const char *key, uint32_t hash, uint32_t bits,
-                       uint32_t flags, int32_t val)
+                       uint32_t flags, const struct lex_word *ent)
 {
         struct clsslot *sl = clsmap_slot(cm, key, hash);
-        size_t b = strmap_fbit(hash, cm->cap);
+        size_t b = hash >> cm->fshift;
 
         if (!sl->key[0]) {
-                memcpy(sl->key, key, TOK_KEY);
-                sl->val = val;
+                memcpy(sl->key, key, CLS_KEY);
+                sl->ent = ent;
         }
         sl->flags |= flags;
         sl->cls |= bits;
@@ -1169,7 +1176,7 @@ static struct clsmap *clsmap_build(const struct lexicon *lx,
                 return NULL;
         for (i = 0; i < nclasses; i++)
                 for (w = classes[i].words; *w; w++) {
-                        if (strlen(*w) >= TOK_KEY || !**w)
+                        if (strlen(*w) >= CLS_KEY || !**w)
                                 goto fail;
                         nw++;
                 }
@@ -1181,20 +1188,23 @@ static struct clsmap *clsmap_build(const struct lexicon *lx,
             !(cm->filter = calloc(cap * 16 / 64, sizeof(*cm->filter))))
                 goto fail;
         cm->cap = cap;
+        for (cm->fshift = 32; (1ull << (32 - cm->fshift)) < cap * 16; cm->fshift--)
+                ;
         cm->classes = classes;
         for (i = 0; i < lx->tok.cap; i++) {
                 const struct tokslot *t = &lx->tok.slots[i];
 
-                if (t->key[0])
-                        clsmap_add(cm, t->key, t->hash, 0, t->flags, t->val);
+                /* longer forms are looked up in the words map */
+                if (t->key[0] && !t->key[CLS_KEY - 1])
+                        clsmap_add(cm, t->key, t->hash, 0, t->flags, &lx->wordv[t->val]);
         }
         for (i = 0; i < nclasses; i++)
                 for (w = classes[i].words; *w; w++) {
-                        char key[TOK_KEY] = {0};
+                        char key[CLS_KEY] = {0};
 
                         memcpy(key, *w, strlen(*w));
                         clsmap_add(cm, key, text_hash(*w), classes[i].bits,
-                                   classes[i].flags, -1);
+                                   classes[i].flags, NULL);
                 }
         return cm;
 fail:
@@ -1419,7 +1429,7 @@ int lexicon_word_toks_cls(const struct lexicon *lx, const struct text_tok *v, si
         const struct clsmap *cm = clsmap_get(lx, classes, nclasses);
         const struct clsslot *slots;
         const uint64_t *filter;
-        const struct lex_word *wordv = lx->wordv;
+        unsigned fshift;
         size_t i, cap;
 
         if (!cm)
@@ -1427,26 +1437,38 @@ int lexicon_word_toks_cls(const struct lexicon *lx, const struct text_tok *v, si
         /* the table in locals, as in lexicon_word_toks_flags */
         slots = cm->slots;
         filter = cm->filter;
+        fshift = cm->fshift;
         cap = cm->cap;
         for (i = 0; i < n; i++) {
                 const char *norm = v[i].norm;
-                uint32_t hash = v[i].hash, f = 0, c = 0;
-                size_t k, b = strmap_fbit(hash, cap);
+                uint32_t hash = v[i].hash, f = 0, c = 0, b = hash >> fshift;
                 const struct lex_word *w = NULL;
+                size_t k;
 
-                if (norm[TOK_KEY - 1]) { /* a long form: in no class */
+                if (norm[CLS_KEY - 1]) { /* a long form: in no class */
                         if ((w = lexicon_word_hashed(lx, norm, hash)))
                                 f = w->flags;
                 } else if (filter[b / 64] & (1ull << (b % 64))) {
-                        for (k = strmap_home(hash, cap); slots[k].key[0];
-                             k = (k + 1) & (cap - 1)) {
-                                if (memcmp(slots[k].key, norm, TOK_KEY) == 0) {
-                                        if (slots[k].val >= 0)
-                                                w = &wordv[slots[k].val];
-                                        f = slots[k].flags;
-                                        c = slots[k].cls;
+                        uint64_t n0, n1;
+
+                        memcpy(&n0, norm, 8);
+                        memcpy(&n1, norm + 8, 8);
+                        for (k = strmap_home(hash, cap);; k = (k + 1) & (cap - 1)) {
+                                const struct clsslot *sl = &slots[k];
+                                uint64_t k0, k1;
+
+                                memcpy(&k0, sl->key, 8);
+                                memcpy(&k1, sl->key + 8, 8);
+                                /* a free slot matches only an empty form,
+                                 * and answers as a miss */
+                                if (!((k0 ^ n0) | (k1 ^ n1))) {
+                                        w = sl->ent;
+                                        f = sl->flags;
+                                        c = sl->cls;
                                         break;
                                 }
+                                if (!sl->key[0])
+                                        break;
                         }
                 }
                 out[i] = w;

@@ -103,7 +103,7 @@ void lexicon_word_toks_flags(const struct lexicon *lx, const struct text_tok *v,
 
 /* A closed word class of the caller (analyze.c's prepositions, pronouns,
  * forms of be): a NULL-ended list of normalised forms (any token's: "\""
- * too), each shorter than 20 bytes, its bits and flags of the caller's
+ * too), each shorter than 16 bytes, its bits and flags of the caller's
  * own (bits no LX_* flag uses). */
 struct lex_class {
         const char *const *words;
@@ -117,7 +117,7 @@ struct lex_class {
  * both.  The classes' words are merged
  * into a table of the lexicon at the first call; later calls on lx must
  * pass the same array.  Returns 0, or -1 when out of memory or classes
- * is another array (or holds a word of 20 bytes or more). */
+ * is another array (or holds a word of 16 bytes or more). */
 int lexicon_word_toks_cls(const struct lexicon *lx, const struct text_tok *v, size_t n,
                           const struct lex_class *classes, size_t nclasses,
                           const struct lex_word **out, uint32_t *flags, uint32_t *cls);
