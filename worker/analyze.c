@@ -377,13 +377,17 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
  * ("building" stays a noun, unlike text_lemma_guess's verb reading). */
 static void noun_singular(const char *w, char *out)
 {
-        size_t n = strlen(w);
+        size_t n = strlen(w), c = n < TEXT_NORM_MAX ? n : TEXT_NORM_MAX - 1;
 
-        str_copy(out, TEXT_NORM_MAX, w);
-        if (n > 4 && strcmp(w + n - 3, "ies") == 0)
-                strcpy(out + n - 3, "y");
-        else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u')
+        /* str_copy(out, TEXT_NORM_MAX, w), inline */
+        memcpy(out, w, c);
+        out[c] = '\0';
+        if (n > 4 && w[n - 3] == 'i' && w[n - 2] == 'e' && w[n - 1] == 's') {
+                out[n - 3] = 'y';
+                out[n - 2] = '\0';
+        } else if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u') {
                 out[n - 1] = '\0';
+        }
 }
 
 /* Finds entity mentions in sentence tokens [s0, s1). */
@@ -537,15 +541,26 @@ static int resolve_coref(const struct ctx *cx, size_t i, const struct clause *cl
         return 0;
 }
 
-/* The entity at token i: a mention, or a resolvable pronoun. */
-static int entity_at(const struct ctx *cx, size_t i, const struct clause *cl,
-                     struct entity *out)
+/* entity_at for a token that is a mention or may be a pronoun or "the". */
+static int entity_at_slow(const struct ctx *cx, size_t i, const struct clause *cl,
+                          struct entity *out)
 {
         if (cx->ment[i] >= 0) {
                 *out = cx->mv[cx->ment[i]].ent;
                 return 1;
         }
         return resolve_coref(cx, i, cl, out);
+}
+
+/* The entity at token i: a mention, or a resolvable pronoun.  Most
+ * tokens are neither a mention nor a pronoun nor "the" (resolve_coref
+ * reads no other): answered inline. */
+static inline int entity_at(const struct ctx *cx, size_t i, const struct clause *cl,
+                            struct entity *out)
+{
+        if (cx->ment[i] < 0 && !(cx->cls[i] & (CL_NOTNAME | CL_PRON)))
+                return 0;
+        return entity_at_slow(cx, i, cl, out);
 }
 
 /* Nearest entity before token p within [lo, p), skipping nothing. */
