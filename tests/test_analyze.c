@@ -675,6 +675,45 @@ static void test_svo_fallback(void)
         stmt_list_free(&sl);
 }
 
+/* A clause of many frame predicates whose roles are not found
+ * ("reporters who attacked": a relative clause on a common noun) before
+ * the one that has them: clause_predicate keeps 16 and scans again past
+ * them, so the statement is the same with 15, 16, 17 or 20 before it.
+ * (A body, so no headline's claim statements join it.) */
+static void test_many_predicates(void)
+{
+        static const size_t counts[] = {15, 16, 17, 20};
+        struct analyze_limits lim = {200, 200};
+        size_t c;
+
+        for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+                char body[1024];
+                size_t k, n = 0;
+                struct stmt_list sl = {0};
+                struct article art;
+                const struct stmt *st;
+
+                n += (size_t)snprintf(body + n, sizeof(body) - n, "The");
+                for (k = 0; k < counts[c]; k++)
+                        n += (size_t)snprintf(body + n, sizeof(body) - n,
+                                              "%s reporters who attacked", k ? "," : "");
+                snprintf(body + n, sizeof(body) - n,
+                         " and Russia invaded Ukraine on Monday.");
+                memset(&art, 0, sizeof(art));
+                art.id = (char *)"t";
+                art.source = (char *)"Test Wire";
+                art.body = art.text = body;
+                art.text_len = strlen(body);
+                CHECK(analyze_article(lx, &lim, &art, &sl) == 0);
+                CHECK(sl.n == 1);
+                st = with_key(&sl, "attack|RU|UA|");
+                CHECK(st != NULL);
+                if (st)
+                        CHECK(st->off == 0 && st->len == strlen(body));
+                stmt_list_free(&sl);
+        }
+}
+
 int main(void)
 {
         char err[256];
@@ -710,6 +749,7 @@ int main(void)
         test_overflight();
         test_synonyms();
         test_svo_fallback();
+        test_many_predicates();
         lexicon_free(l);
         return check_done("test_analyze");
 }
