@@ -155,6 +155,26 @@ static void test_word_toks_cls_long(void)
         lexicon_free(lx);
 }
 
+/* index.verb's lemmas are there at load and its synsets at the first
+ * synonym question: "buy" and "purchase" share only a verb synset. */
+static void test_verbs_lazy(void)
+{
+        char err[256];
+        struct lexicon *lx = lexicon_load(NULL, err, sizeof(err));
+
+        CHECK(lx != NULL);
+        if (!lx)
+                return;
+        CHECK(lexicon_is_verb(lx, "purchase"));
+        CHECK(lexicon_is_verb(lx, "train"));
+        CHECK(!lexicon_is_verb(lx, "zqxv"));
+        CHECK(lexicon_synonym(lx, "buy", "purchase"));
+        CHECK(lexicon_synonym(lx, "purchased", "buy") ||
+              lexicon_synonym(lx, "purchases", "buy"));
+        CHECK(!lexicon_synonym(lx, "buy", "sell"));
+        lexicon_free(lx);
+}
+
 int main(void)
 {
         char err[256];
@@ -170,6 +190,7 @@ int main(void)
         test_alias_words_selective(lx);
         test_word_toks_cls(lx);
         test_word_toks_cls_long();
+        test_verbs_lazy();
         lexicon_free(lx);
         return check_done("test_lexicon");
 }

@@ -142,8 +142,10 @@ struct lexicon {
         /* WordNet synsets: lemma -> index into synv; synv[i] packs the
          * first offset in synoff (<< 4) and the sense count. */
         struct strmap syn;
-        /* index.noun is read at the first synonym question (claim-level
-         * matching only): most runs never ask, and it is half the load */
+        /* index.noun and index.verb's synsets are read at the first
+         * synonym question (claim-level matching only): most runs never
+         * ask, and they are half the load (index.verb's lemmas are read
+         * at load, for verbs) */
         pthread_mutex_t synmu;
         int nouns_loaded;
         struct strmap verbs;   /* every single-word verb lemma of WordNet */
@@ -656,6 +658,40 @@ static int load_synsets(struct lexicon *lx, size_t k0, size_t k1)
         return 0;
 }
 
+/* Reads the verb lemmas of WordNet's index.verb into lx->verbs, as
+ * load_synsets(lx, 1, 2) would (the same lines, the same order), without
+ * their synsets: those are read at the first synonym question, and the
+ * verbs are needed at once (lexicon_past_verb). */
+static int load_verbs(struct lexicon *lx)
+{
+        FILE *fp = fopen(WORDNET_INDEX "verb", "r");
+        char line[4096];
+
+        if (!fp)
+                return 0;
+        while (fgets(line, sizeof(line), fp)) {
+                char *save = NULL, *t, *lemma = NULL;
+                int nt = 0;
+
+                if (line[0] == ' ' || strchr(line, '_'))
+                        continue; /* licence header, multi-word */
+                /* load_synsets takes lines of 4 tokens or more */
+                for (t = strtok_r(line, " \n", &save); t && nt < 4;
+                     t = strtok_r(NULL, " \n", &save))
+                        if (nt++ == 0)
+                                lemma = t;
+                if (nt < 4 || strlen(lemma) >= TEXT_NORM_MAX)
+                        continue;
+                if (strmap_find(&lx->verbs, lemma) < 0 &&
+                    strmap_put(&lx->verbs, lemma, 1) < 0) {
+                        fclose(fp);
+                        return -1;
+                }
+        }
+        fclose(fp);
+        return 0;
+}
+
 /* The synset entry of w or of its singular or base form, or -1. */
 static int syn_find(const struct lexicon *lx, const char *w)
 {
@@ -713,8 +749,10 @@ int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b)
                 struct lexicon *m = (struct lexicon *)lx; /* a cache fill */
 
                 pthread_mutex_lock(&m->synmu);
-                if (!m->nouns_loaded && load_synsets(m, 0, 1) < 0)
-                        log_warn("lexicon", "WordNet nouns: out of memory");
+                /* verbs first, then nouns: the order of a load of both */
+                if (!m->nouns_loaded &&
+                    (load_synsets(m, 1, 2) < 0 || load_synsets(m, 0, 1) < 0))
+                        log_warn("lexicon", "WordNet synsets: out of memory");
                 m->nouns_loaded = 1;
                 pthread_mutex_unlock(&m->synmu);
         }
@@ -1244,7 +1282,7 @@ struct lexicon *lexicon_load(const char *dir, char *errstr, size_t errstr_size)
                 dir = lexicon_default_dir();
         pthread_mutex_init(&lx->synmu, NULL);
         pthread_mutex_init(&lx->clsmu, NULL);
-        if (load_irregular(lx) < 0 || load_freq(lx) < 0 || load_synsets(lx, 1, 2) < 0 ||
+        if (load_irregular(lx) < 0 || load_freq(lx) < 0 || load_verbs(lx) < 0 ||
             load_iso(lx, errstr, errstr_size) < 0)
                 goto fail;
         for (i = 0; i < sizeof(lex_files) / sizeof(lex_files[0]); i++)
