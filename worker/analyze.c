@@ -287,9 +287,24 @@ static size_t match_alias_ent(const struct ctx *cx, size_t i, size_t end,
 static inline size_t match_alias(const struct ctx *cx, size_t i, size_t end,
                                  const struct lex_entity **entp)
 {
+        const struct lex_word *w;
+        const struct lex_entity *e;
+        int more;
+
         if (!(cx->fl[i] & LX_ENT))
                 return 0;
-        return match_alias_ent(cx, i, end, entp);
+        /* the word alone, when no longer alias can follow (the first
+         * round of match_alias_ent and the test that ends its second:
+         * "the" and a word that continues no alias) */
+        w = cx->w[i];
+        e = lexicon_word_entity(cx->lx, w, &more);
+        if (more && w->ent_maxlen > 1 && i + 1 < end &&
+            lexicon_alias_word_maybe(cx->lx, cx->tt.v[i + 1].hash))
+                return match_alias_ent(cx, i, end, entp);
+        if (!e)
+                return 0;
+        *entp = e;
+        return 1;
 }
 
 /* A capitalised word that may be part of a name (TF_NAME, set with the
@@ -1395,7 +1410,7 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
                           struct clause *cl, struct stmt *st)
 {
         size_t i, q0 = s1, q1 = s1, v = s1, comma;
-        int inq = 0;
+        int inq = 0, adj;
         struct entity e;
         size_t at;
 
@@ -1417,7 +1432,9 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
                 }
         }
         for (i = s0; i < s1; i++) {
-                if (i > q0 && i < q1)
+                /* most words are neither: one test of the flags */
+                if (!(cx->fl[i] & (LX_REPORT | LX_DENY | LX_ADMIT | TF_ACCORDING)) ||
+                    (i > q0 && i < q1))
                         continue;
                 /* "Report: X did Y" is a label, not a reporting verb */
                 /* "300 people are believed to have died": a raising
@@ -1432,7 +1449,8 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
                         v = i;
                         break;
                 }
-                if (norm(cx, i)[0] == 'a' && norm_is(cx, i, "according") && i + 1 < s1 &&
+                /* TF_ACCORDING: the word "according" */
+                if ((cx->fl[i] & TF_ACCORDING) && i + 1 < s1 &&
                     norm_is(cx, i + 1, "to") &&
                     entity_at(cx, i + 2 < s1 ? i + 2 : i, cl, &e)) {
                         cl->speaker = e;
@@ -1475,7 +1493,7 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
         /* the speaker: before the verb, else right after it when the
          * content comes first ("..., said X"): "said" opening a clause
          * takes no subject after it */
-        if (adjunct_speaker(cx, q1 < v ? q1 : s0, v, &e)) {
+        if ((adj = adjunct_speaker(cx, q1 < v ? q1 : s0, v, &e))) {
                 struct entity pe;
 
                 if (appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &pe) ||
@@ -1484,8 +1502,8 @@ static size_t attribution(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
                         cl->has_person = strcmp(pe.id, e.id) != 0;
                 }
         }
-        if (adjunct_speaker(cx, q1 < v ? q1 : s0, v, &e) ||
-            appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &e) ||
+        /* adj: adjunct_speaker(cx, q1 < v ? q1 : s0, v, &e), e unchanged */
+        if (adj || appositive_speaker(cx, q1 < v ? q1 : s0, v, cl, &e) ||
             entity_before(cx, q1 < v ? q1 : s0, v, cl, &e, &at) ||
             (v > s0 && (is_punct(cx, v - 1, ',') || cx->tt.v[v - 1].kind == TEXT_QUOTE) &&
              entity_after(cx, v, s1, 0, cl, &e))) {
@@ -1728,7 +1746,8 @@ static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
         memset(st, 0, sizeof(*st));
         v = attribution(cx, s0, s1, sfl, &cl, st);
         (void)v;
-        p = clause_predicate(cx, &cl, st, &agent, &patient);
+        /* without a frame word in the sentence no predicate is found */
+        p = sfl & LX_FRAME ? clause_predicate(cx, &cl, st, &agent, &patient) : cl.c1;
         if (p >= cl.c1)
                 return svo_stmt(cx, &cl, s0, s1, st);
         clause_cues(cx, &cl, p, s0, s1, st, &falsity);
