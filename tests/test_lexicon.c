@@ -175,6 +175,33 @@ static void test_verbs_lazy(void)
         lexicon_free(lx);
 }
 
+/* lexicon_past_verb_h answers as lexicon_past_verb: irregular forms,
+ * regular ones with and without a final e, and words that are none. */
+static void test_past_verb_h(const struct lexicon *lx)
+{
+        static const char *const forms[] = {"sold",   "sent",   "trained", "created",
+                                            "walked", "the",    "zqxved",  "bed",
+                                            "ed",     "united", NULL};
+        /* "bed" is a form of verb.exc ("bed bed") */
+        static const char *const lemmas[] = {"sell", "send", "train", "create", "walk",
+                                             NULL,   NULL,   "bed",   NULL,     "unite"};
+        size_t k;
+
+        for (k = 0; forms[k]; k++) {
+                char b1[TEXT_NORM_MAX], b2[TEXT_NORM_MAX];
+                const char *a = lexicon_past_verb(lx, forms[k], b1),
+                           *b =
+                               lexicon_past_verb_h(lx, forms[k], text_hash(forms[k]), b2);
+
+                CHECK((a == NULL) == (b == NULL));
+                CHECK((a == NULL) == (lemmas[k] == NULL));
+                if (a && b && lemmas[k]) {
+                        CHECK_STR(a, lemmas[k]);
+                        CHECK_STR(b, lemmas[k]);
+                }
+        }
+}
+
 int main(void)
 {
         char err[256];
@@ -189,6 +216,7 @@ int main(void)
         test_alias_words_sound(lx);
         test_alias_words_selective(lx);
         test_word_toks_cls(lx);
+        test_past_verb_h(lx);
         test_word_toks_cls_long();
         test_verbs_lazy();
         lexicon_free(lx);

@@ -328,7 +328,7 @@ static int appositive_gap(const struct ctx *cx, size_t a, size_t b)
                         continue;
                 /* "Iran trained the Houthis": a verb ends the title */
                 if (t->kind != TEXT_WORD || cx->ment[i] >= 0 ||
-                    lexicon_past_verb(cx->lx, t->norm, lem) ||
+                    lexicon_past_verb_h(cx->lx, t->norm, t->hash, lem) ||
                     (cx->fl[i] & (LX_VERB | LX_NEG)) || (cx->cls[i] & CL_FUNC))
                         return 0;
         }
@@ -1563,7 +1563,7 @@ static int svo_between_ok(const struct ctx *cx, size_t a, size_t b)
                     strcmp(w, "'s") == 0 || (n > 3 && strcmp(w + n - 2, "ly") == 0))
                         continue;
                 if ((cx->cls[i] & ~CL_COREF) || cx->w[i] || cx->tt.v[i].cap ||
-                    lexicon_past_verb(cx->lx, w, lem) || ++nouns > 2)
+                    lexicon_past_verb_h(cx->lx, w, cx->tt.v[i].hash, lem) || ++nouns > 2)
                         return 0;
         }
         return 1;
@@ -1601,7 +1601,7 @@ static int svo_roles(struct ctx *cx, const struct clause *cl, const struct stmt 
                         lem = lexicon_is_verb(cx->lx, buf) ? buf : NULL;
                         gerund = lem != NULL;
                 } else {
-                        lem = lexicon_past_verb(cx->lx, w, buf);
+                        lem = lexicon_past_verb_h(cx->lx, w, cx->tt.v[i].hash, buf);
                 }
                 if (!lem || lexicon_is_light_verb(cx->lx, lem))
                         continue;

@@ -714,28 +714,36 @@ int lexicon_is_verb(const struct lexicon *lx, const char *lemma)
         return strmap_find(&lx->verbs, lemma) >= 0;
 }
 
-const char *lexicon_past_verb(const struct lexicon *lx, const char *form, char *buf)
+const char *lexicon_past_verb_h(const struct lexicon *lx, const char *form, uint32_t hash,
+                                char *buf)
 {
         size_t n = strlen(form);
         int i;
 
         if (!lx->verbs.n || n < 3 || n >= TEXT_NORM_MAX)
                 return NULL;
-        if ((i = strmap_find(&lx->irrpast, form)) >= 0)
+        if ((i = strmap_find_h(&lx->irrpast, form, hash)) >= 0)
                 return lx->strv[i];
-        if (n < 5 || strcmp(form + n - 2, "ed") != 0)
+        if (n < 5 || form[n - 2] != 'e' || form[n - 1] != 'd')
                 return NULL;
         text_lemma_guess(form, buf);
-        if (strmap_find(&lx->verbs, buf) >= 0)
+        hash = text_hash(buf);
+        if (strmap_find_h(&lx->verbs, buf, hash) >= 0)
                 return buf;
         n = strlen(buf);
         if (n + 1 < TEXT_NORM_MAX) {
                 buf[n] = 'e'; /* created -> create */
                 buf[n + 1] = '\0';
-                if (strmap_find(&lx->verbs, buf) >= 0)
+                /* the hash of the stem, continued */
+                if (strmap_find_h(&lx->verbs, buf, text_hash_more(hash, buf + n)) >= 0)
                         return buf;
         }
         return NULL;
+}
+
+const char *lexicon_past_verb(const struct lexicon *lx, const char *form, char *buf)
+{
+        return lexicon_past_verb_h(lx, form, text_hash(form), buf);
 }
 
 int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b)

@@ -171,6 +171,9 @@ int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b);
  * a WordNet verb (trained -> train, created -> create).  Returns the
  * lemma (a lexicon string or buf, TEXT_NORM_MAX bytes) or NULL. */
 const char *lexicon_past_verb(const struct lexicon *lx, const char *form, char *buf);
+/* lexicon_past_verb for a form whose text_hash() is known (a token's). */
+const char *lexicon_past_verb_h(const struct lexicon *lx, const char *form, uint32_t hash,
+                                char *buf);
 /* Whether lemma is in light_verbs.txt: too light or general a verb to
  * name an event of its own (be, make, say), skipped by the SVO fallback. */
 int lexicon_is_light_verb(const struct lexicon *lx, const char *lemma);
