@@ -312,9 +312,36 @@ static void test_word_ends(void)
         text_toks_free(&tt);
 }
 
+/* Where each token of the fast path starts after the word before it:
+ * one space, two, a tab, a hyphen or an apostrophe that continue the
+ * word, a non-ASCII letter (offsets, forms and hashes; the text is long
+ * enough that the words are read 33 bytes or more before its end). */
+static void test_word_steps(void)
+{
+        static const char *const want[] = {"alpha", "beta",          ".",      "gamma",
+                                           "'s",    "delta-epsilon", "zeta'n", "eta",
+                                           "theta", "caf\xc3\xa9",   "iota",   "kappa"};
+        static const unsigned off[] = {0, 6, 10, 13, 18, 21, 35, 42, 46, 52, 58, 63};
+        const char *s =
+            "alpha beta.  gamma's delta-epsilon zeta'n eta\ttheta caf\xc3\xa9 iota "
+            "kappa                                        ";
+        struct text_toks tt = {0};
+        size_t i, n = sizeof(want) / sizeof(want[0]);
+
+        CHECK(text_tokenize(s, strlen(s), 100, &tt) == 0);
+        CHECK(tt.n == n);
+        for (i = 0; i < tt.n && i < n; i++) {
+                CHECK_STR(tt.v[i].norm, want[i]);
+                CHECK(tt.v[i].off == off[i]);
+                CHECK(tt.v[i].hash == text_hash(want[i]));
+        }
+        text_toks_free(&tt);
+}
+
 int main(void)
 {
         test_word_ends();
+        test_word_steps();
         test_norm_has_digit();
         test_spacing();
         test_many_tokens();

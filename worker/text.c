@@ -48,10 +48,15 @@ static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
 /* For the ASCII word fast path: word_low[c] is the normalised byte of an
  * ASCII letter or digit, WL_CONT for the bytes that may continue a word
  * past such a run (apostrophe, hyphen, dot, and every non-ASCII byte),
- * 0 for every other byte; word_cont[c] is set for the WL_CONT bytes.
+ * WL_SPACE for the space (the reader of a word learns whether a space
+ * follows it from the value it holds, and keeps no byte), 0 for every
+ * other byte; word_cont[c] is set for the WL_CONT bytes.
  * punct_kind[c] is 1 + the kind of the one-byte token an ASCII
  * punctuation mark, hyphen or double quote makes, 0 for other bytes. */
-#define WL_CONT 1
+#define WL_SPACE 1
+#define WL_DOT   2 /* the WL_CONT bytes, told apart: '.', '\'', others */
+#define WL_APOS  3
+#define WL_CONT  4 /* the largest: a word reader stops at <= WL_CONT */
 static unsigned char word_low[256], word_cont[256], punct_kind[256];
 
 static void word_tables_build(void);
@@ -487,7 +492,10 @@ static void word_tables_build(void)
                 word_cont[c] = c >= 0x80 || c == '\'' || c == '-' || c == '.';
                 word_low[c] = (unsigned char)(a_alpha(c)     ? c | 0x20
                                               : a_digit(c)   ? c
+                                              : c == '.'     ? WL_DOT
+                                              : c == '\''    ? WL_APOS
                                               : word_cont[c] ? WL_CONT
+                                              : c == ' '     ? WL_SPACE
                                                              : 0);
         }
 }
@@ -532,7 +540,8 @@ static int word_cont_ends(const unsigned char *p, size_t k, size_t more)
  * lower-case form into n (zero-filled: no NUL to write), its hash into
  * *hp.  Returns its length, or 0 when it is no such word (28 bytes or
  * more, or continued by a byte word_cont_ends does not allow). */
-static inline size_t ascii_word_at(const unsigned char *p, char *n, uint32_t *hp)
+static inline size_t ascii_word_at(const unsigned char *p, char *n, uint32_t *hp,
+                                   unsigned *endp)
 {
         uint32_t h = HASH_SEED;
         size_t k = 0;
@@ -561,9 +570,15 @@ static inline size_t ascii_word_at(const unsigned char *p, char *n, uint32_t *hp
         }
         /* the class of the byte that ended it is in l: no need to keep
          * the byte itself */
-        if (l == WL_CONT && !word_cont_ends(p, k, 2))
+        /* word_cont_ends(p, k, 2) from the class of the byte that
+         * ended it: the byte itself is not kept */
+        if (l >= WL_DOT &&
+            (l == WL_DOT ? k < 2
+                         : l == WL_CONT ||
+                               (p[k + 1] != 's' && p[k + 1] != 'd' && p[k + 1] != 'm')))
                 return 0;
         *hp = h;
+        *endp = l;
         return k;
 }
 
@@ -576,7 +591,8 @@ static inline size_t scan_ascii_word(const unsigned char *s, size_t i, size_t le
         char *n = t->norm;
 
         if (len - i > TEXT_NORM_MAX) {
-                size_t k = ascii_word_at(s + i, n, &h);
+                unsigned end;
+                size_t k = ascii_word_at(s + i, n, &h, &end);
 
                 if (!k)
                         return 0;
@@ -620,17 +636,21 @@ static size_t ascii_words(const unsigned char *s, size_t i, size_t len,
                 const unsigned char *p = s + i;
                 unsigned c = p[0];
                 uint32_t h;
-                size_t k;
+                size_t k, step;
 
                 memset(t->norm, 0, sizeof(t->norm));
                 if (word_low[c] >= 'a') {
-                        if (!(k = ascii_word_at(p, t->norm, &h)))
+                        unsigned end;
+
+                        if (!(k = ascii_word_at(p, t->norm, &h, &end)))
                                 break;
                         t->kind = TEXT_WORD;
                         t->cap = a_upper(c);
                         t->upper = t->cap && all_upper(p, 1, k, 1);
+                        step = k + (end == WL_SPACE);
                 } else if (punct_kind[c]) {
                         k = 1;
+                        step = 1 + (p[1] == ' ');
                         t->norm[0] = (char)c;
                         h = (HASH_SEED ^ c) * HASH_PRIME;
                         t->kind = punct_kind[c] - 1;
@@ -647,7 +667,7 @@ static size_t ascii_words(const unsigned char *s, size_t i, size_t len,
                 para = nl = 0;
                 n++;
                 /* the space after it: no round of the loop */
-                i += k + (p[k] == ' ');
+                i += step;
         }
         *np = n;
         return i;
