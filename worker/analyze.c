@@ -2219,18 +2219,27 @@ static int claim_stmts(struct ctx *cx, const struct analyze_limits *lim,
  * drama theatre") as antecedents of "the building" later on. */
 static void note_things(struct ctx *cx, size_t s0, size_t s1)
 {
-        struct clause cl = {0};
+        struct clause cl;
         struct entity thing;
         size_t i;
+        int ready = 0;
 
-        cl.s0 = cl.c0 = s0;
-        cl.c1 = s1;
         for (i = s0; i < s1; i++) {
-                const struct lex_word *w = cx->w[i];
+                const struct lex_word *w;
 
-                if (w && (w->flags & LX_FRAME) && lexicon_frame_thing(cx->lx, w->frame) &&
-                    role_at(cx, i) == 'n')
+                /* the dense flags first: most words are no frame word */
+                if (!(cx->fl[i] & LX_FRAME))
+                        continue;
+                w = cx->w[i];
+                if (lexicon_frame_thing(cx->lx, w->frame) && role_at(cx, i) == 'n') {
+                        if (!ready) { /* the clause, at the first thing */
+                                memset(&cl, 0, sizeof(cl));
+                                cl.s0 = cl.c0 = s0;
+                                cl.c1 = s1;
+                                ready = 1;
+                        }
                         thing_patient(cx, i, 'n', &cl, &thing);
+                }
         }
 }
 
