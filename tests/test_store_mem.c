@@ -88,6 +88,49 @@ static void test_order(void)
         store_free(s);
 }
 
+/* Re-puts are found among the records of the same ts, whatever order
+ * the records came in; the same article and statement at another ts is
+ * another record (as in Redis, whose members hold their ts). */
+static void test_idempotent_order(void)
+{
+        static const char *const aids[] = {"o1", "o2", "o3", "o4", "o5", "o6"};
+        static const int64_t ts[] = {30, 10, 20, 10, 30, 10};
+        struct store *s = store_mem_new(NULL);
+        const char *k = "deny|erin||";
+        struct store_rec r[6], again;
+        char *j[6], *late, err[256] = "";
+        json_t *a;
+        size_t i;
+
+        for (i = 0; i < 6; i++) {
+                j[i] = itu_rec_json(aids[i], ts[i], 0);
+                r[i] = (struct store_rec){
+                    .key = k, .article_id = aids[i], .ts_ms = ts[i], .json = j[i]};
+                CHECK(store_put(s, &r[i], 1, err, sizeof(err)) == 0);
+        }
+        for (i = 6; i-- > 0;) /* every one again, last first */
+                CHECK(store_put(s, &r[i], 1, err, sizeof(err)) == 0);
+        a = itu_lookup_key(s, k, 0);
+        CHECK(a && json_array_size(a) == 6);
+        for (i = 1; a && i < json_array_size(a); i++)
+                CHECK(
+                    json_integer_value(json_object_get(json_array_get(a, i - 1), "ts")) <=
+                    json_integer_value(json_object_get(json_array_get(a, i), "ts")));
+        json_decref(a);
+        late = itu_rec_json("o2", 40, 0);
+        again =
+            (struct store_rec){.key = k, .article_id = "o2", .ts_ms = 40, .json = late};
+        CHECK(store_put(s, &again, 1, err, sizeof(err)) == 0);
+        CHECK(store_put(s, &again, 1, err, sizeof(err)) == 0);
+        a = itu_lookup_key(s, k, 0);
+        CHECK(a && json_array_size(a) == 7);
+        json_decref(a);
+        for (i = 0; i < 6; i++)
+                free(j[i]);
+        free(late);
+        store_free(s);
+}
+
 static void test_idempotent(void)
 {
         struct store *s = store_mem_new(NULL);
@@ -225,6 +268,7 @@ int main(void)
         test_empty();
         test_order();
         test_idempotent();
+        test_idempotent_order();
         test_marks_claims();
         test_scale();
         return check_done("test_store_mem");

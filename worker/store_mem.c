@@ -2,7 +2,8 @@
  * `replay --input` and tests.  Everything lives in open-addressing hash
  * tables so a lookup or a put costs O(1) per key, not a scan:
  *   keys    proposition key -> its records, sorted by ts then insertion
- *   recs    (key, article id, json) -> record, for idempotent re-puts
+ *           (a re-put of a record is found among its key's records of
+ *           the same ts: puts are idempotent)
  *   done, alerts, claims   sets of byte strings
  * A record put as a candidate is kept packed (struct mpack: its numbers,
  * and its strings end to end, a few hundred bytes instead of the ~1.1 KB
@@ -134,7 +135,7 @@ struct mchunk {
 
 struct mem_store {
         struct store base;
-        struct mtab keys, recs, done, alerts, claims;
+        struct mtab keys, done, alerts, claims;
         struct mchunk *chunks; /* newest first */
         size_t next_chunk;     /* size of the next chunk */
         struct cand **scratch; /* n_scratch blocks of SCRATCH_BLOCK */
@@ -337,15 +338,6 @@ static int key_eq(const void *entry, const struct mprobe *pr)
         return strcmp(((const struct mkey *)entry)->name, pr->key) == 0;
 }
 
-static int rec_eq(const void *entry, const struct mprobe *pr)
-{
-        const struct mrec *r = entry;
-
-        return strcmp(r->k->name, pr->key) == 0 &&
-               strcmp(r->article_id, pr->article_id) == 0 &&
-               strcmp(r->json, pr->json) == 0;
-}
-
 static int set_has(const struct mtab *t, const char *p, size_t len)
 {
         struct mprobe pr = {.p = p, .len = len};
@@ -395,14 +387,6 @@ static struct mkey *key_get(struct mem_store *m, const char *name)
         return k;
 }
 
-/* Releases what a key holds (the key itself is in the arena). */
-static void key_release(void *e)
-{
-        struct mkey *k = e;
-
-        free(k->v);
-}
-
 /* Releases what a record holds (the record itself is in the arena). */
 static void rec_release(void *e)
 {
@@ -413,6 +397,17 @@ static void rec_release(void *e)
                 json_decref(r->pack.article);
         cand_clear(r->parsed);
         free(r->parsed);
+}
+
+/* Releases what a key holds (the key itself is in the arena). */
+static void key_release(void *e)
+{
+        struct mkey *k = e;
+        size_t i;
+
+        for (i = 0; i < k->n; i++)
+                rec_release(k->v[i]);
+        free(k->v);
 }
 
 /* Inserts r after every record of its key with ts <= r's, so records stay
@@ -799,6 +794,31 @@ static struct mrec *rec_new(struct mem_store *m, const struct store_rec *sr,
         return r;
 }
 
+/* Whether key k holds the record of article aid with text (or "#seq")
+ * at ts: an earlier put of it.  Records are ordered by ts, so only those
+ * of the same ts are compared (a search from the end for the usual
+ * in-order put).  The same statement at another time is another record,
+ * as it is in Redis, whose records hold their ts. */
+static int key_has(const struct mkey *k, int64_t ts, const char *aid, const char *text)
+{
+        size_t lo = 0, hi = k->n, mid;
+
+        if (!k->n || k->last_ts < ts)
+                return 0;
+        while (lo < hi) { /* the first record with ts or later */
+                mid = lo + (hi - lo) / 2;
+                if (k->v[mid]->ts_ms < ts)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        for (; lo < k->n && k->v[lo]->ts_ms == ts; lo++)
+                if (strcmp(k->v[lo]->article_id, aid) == 0 &&
+                    strcmp(k->v[lo]->json, text) == 0)
+                        return 1;
+        return 0;
+}
+
 /* Keeps one record unless it is already there. Returns 0 or -1. */
 static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
 {
@@ -813,15 +833,12 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
                                                 json_object_get(sr->obj, "seq")));
                 text = ident;
         }
-        struct mprobe pr = {.key = sr->key, .article_id = sr->article_id, .json = text};
-        uint64_t h =
-            hash_str(hash_str(hash_str(FNV_OFFSET, sr->key), sr->article_id), text);
         json_error_t jerr;
-        struct mkey *k;
+        struct mkey *k = key_find(m, sr->key);
         struct mrec *r = NULL;
         size_t size;
 
-        if (mtab_find(&m->recs, h, rec_eq, &pr))
+        if (k && key_has(k, sr->ts_ms, sr->article_id, text))
                 return 0;
         if (!(r = rec_new(m, sr, text, &size)))
                 return -1;
@@ -840,7 +857,7 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
                 goto fail;
         r->k = k;
         /* Room first, so the record lands in both places or in neither. */
-        if (key_reserve(k) == -1 || mtab_add(&m->recs, h, r) == -1)
+        if (key_reserve(k) == -1)
                 goto fail;
         key_insert(k, r);
         return 0;
@@ -929,7 +946,6 @@ static void mem_destroy(struct store *s)
 {
         struct mem_store *m = (struct mem_store *)s;
 
-        mtab_free(&m->recs, rec_release);
         mtab_free(&m->keys, key_release);
         mtab_free(&m->done, free);
         mtab_free(&m->alerts, free);
