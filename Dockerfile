@@ -83,6 +83,9 @@ RUN chmod 0755 /usr/local/bin/claimwatch-healthcheck \
         | CLAIMWATCH_LEXICON_DIR=/usr/share/claimwatch/lexicon claimwatch analyze - >/dev/null
 
 ENV CLAIMWATCH_LEXICON_DIR=/usr/share/claimwatch/lexicon
+# 2 MB pages for mimalloc's heap (fewer page faults and TLB misses; replay
+# ~5% faster, RSS a few MB larger).  See README, "Libraries".
+ENV MIMALLOC_LARGE_OS_PAGES=1
 
 # Health: the probe GETs /healthz on the admin listener named by
 # CLAIMWATCH_ADMIN, with bash's /dev/tcp (the slim image has no curl).
