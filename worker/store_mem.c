@@ -373,13 +373,12 @@ static struct mkey *key_find(const struct mem_store *m, const char *name)
         return mtab_find(&m->keys, hash_str(FNV_OFFSET, name), key_eq, &pr);
 }
 
-static struct mkey *key_get(struct mem_store *m, const char *name)
+/* A new key, known to be absent. */
+static struct mkey *key_add(struct mem_store *m, const char *name)
 {
-        struct mkey *k = key_find(m, name);
+        struct mkey *k;
         size_t size = sizeof(*k) + strlen(name) + 1;
 
-        if (k)
-                return k;
         if (mtab_reserve(&m->keys) == -1 || !(k = arena_alloc(m, size)))
                 return NULL;
         strcpy(k->name, name);
@@ -726,19 +725,23 @@ static size_t pack_len(const struct stmt *st, size_t i)
         return strnlen((const char *)st + pack_fields[i].off, pack_fields[i].size - 1);
 }
 
-/* The bytes the strings of c take in a packed record. */
-static size_t pack_size(const struct cand *c)
+/* The bytes the strings of c take in a packed record; the lengths of
+ * its fixed-size strings go to lens, for pack_set. */
+static size_t pack_size(const struct cand *c, unsigned char *lens)
 {
-        size_t i, n = strlen(c->st.text ? c->st.text : "") + 1;
+        size_t i, n = strlen(c->st.text ? c->st.text : "") + 1, len;
 
-        for (i = 0; i < PACK_NFIELDS; i++)
-                n += pack_len(&c->st, i) + 1;
+        for (i = 0; i < PACK_NFIELDS; i++) {
+                len = pack_len(&c->st, i);
+                lens[i] = (unsigned char)len;
+                n += len + 1;
+        }
         return n;
 }
 
-/* Packs c into r, its strings at the start of r->buf (pack_size bytes),
- * with a new reference to its article. */
-static void pack_set(struct mrec *r, const struct cand *c)
+/* Packs c into r, its strings at the start of r->buf (pack_size bytes,
+ * which measured lens), with a new reference to its article. */
+static void pack_set(struct mrec *r, const struct cand *c, const unsigned char *lens)
 {
         const struct stmt *st = &c->st;
         struct mpack *pk = &r->pack;
@@ -746,7 +749,7 @@ static void pack_set(struct mrec *r, const struct cand *c)
         size_t i, n;
 
         for (i = 0; i < PACK_NFIELDS; i++) {
-                n = pack_len(st, i);
+                n = lens[i];
                 pk->lens[i] = (unsigned char)n;
                 memcpy(p, (const char *)st + pack_fields[i].off, n);
                 p[n] = '\0';
@@ -780,7 +783,8 @@ static struct mrec *rec_new(struct mem_store *m, const struct store_rec *sr,
                             const char *text, size_t *size)
 {
         size_t al = strlen(sr->article_id) + 1, tl = strlen(text) + 1;
-        size_t xl = sr->cand ? pack_size(sr->cand) : 0;
+        unsigned char lens[PACK_NFIELDS];
+        size_t xl = sr->cand ? pack_size(sr->cand, lens) : 0;
         struct mrec *r;
 
         *size = sizeof(*r) + al + tl + xl;
@@ -790,7 +794,7 @@ static struct mrec *rec_new(struct mem_store *m, const struct store_rec *sr,
         r->json = memcpy(r->buf + xl + al, text, tl);
         r->ts_ms = sr->ts_ms;
         if (sr->cand)
-                pack_set(r, sr->cand);
+                pack_set(r, sr->cand, lens);
         return r;
 }
 
@@ -853,7 +857,7 @@ static int mem_put_one(struct mem_store *m, const struct store_rec *sr)
                 arena_undo(m, r, size);
                 return 0;
         }
-        if (!(k = key_get(m, sr->key)))
+        if (!k && !(k = key_add(m, sr->key)))
                 goto fail;
         r->k = k;
         /* Room first, so the record lands in both places or in neither. */
