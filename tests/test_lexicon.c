@@ -202,6 +202,28 @@ static void test_past_verb_h(const struct lexicon *lx)
         }
 }
 
+/* The _h variants of lexicon_word_freq and lexicon_is_light_verb answer
+ * as the plain ones; a wrong hash finds nothing. */
+static void test_freq_light_h(const struct lexicon *lx)
+{
+        static const char *const words[] = {"make",  "house", "be",     "government",
+                                            "zqxvw", "say",   "banksy", NULL};
+        size_t k;
+
+        CHECK(lexicon_word_freq(lx, "house") > 0);
+        CHECK(lexicon_is_light_verb(lx, "make"));
+        for (k = 0; words[k]; k++) {
+                uint32_t h = text_hash(words[k]);
+
+                CHECK(lexicon_word_freq_h(lx, words[k], h) ==
+                      lexicon_word_freq(lx, words[k]));
+                CHECK(lexicon_is_light_verb_h(lx, words[k], h) ==
+                      lexicon_is_light_verb(lx, words[k]));
+        }
+        CHECK(lexicon_word_freq_h(lx, "house", text_hash("housf")) == 0);
+        CHECK(!lexicon_is_light_verb_h(lx, "make", text_hash("makf")));
+}
+
 int main(void)
 {
         char err[256];
@@ -217,6 +239,7 @@ int main(void)
         test_alias_words_selective(lx);
         test_word_toks_cls(lx);
         test_past_verb_h(lx);
+        test_freq_light_h(lx);
         test_word_toks_cls_long();
         test_verbs_lazy();
         lexicon_free(lx);

@@ -215,11 +215,13 @@ static int strmap_find(const struct strmap *m, const char *key)
         return strmap_find_h(m, key, text_hash(key));
 }
 
-static int strmap_grow(struct strmap *m)
+/* Moves m's keys into a table of cap slots (a power of two, at least
+ * twice the keys). */
+static int strmap_resize(struct strmap *m, size_t cap)
 {
-        size_t cap = m->cap ? m->cap * 2 : 1024, i, j;
         struct strmap_slot *slots = calloc(cap, sizeof(*slots));
         uint64_t *filter = calloc(cap * 16 / 64, sizeof(*filter));
+        size_t i, j;
 
         if (!slots || !filter) {
                 free(slots);
@@ -245,6 +247,33 @@ static int strmap_grow(struct strmap *m)
         return 0;
 }
 
+static int strmap_grow(struct strmap *m)
+{
+        return strmap_resize(m, m->cap ? m->cap * 2 : 1024);
+}
+
+/* Sizes m at once for n keys and pool bytes of them (NULs included):
+ * the table it would grow to by doubling as they are put, without the
+ * tables in between.  Returns 0 or -1. */
+static int strmap_reserve(struct strmap *m, size_t n, size_t pool)
+{
+        size_t cap = m->cap ? m->cap : 1024;
+
+        while (n * 2 > cap)
+                cap *= 2;
+        if (cap > m->cap && strmap_resize(m, cap) < 0)
+                return -1;
+        if (pool > m->pool_cap && pool < UINT32_MAX) {
+                char *p = realloc(m->pool, pool);
+
+                if (!p)
+                        return -1;
+                m->pool = p;
+                m->pool_cap = pool;
+        }
+        return 0;
+}
+
 /* Copies key (len bytes and a NUL) into the pool; returns its offset + 1,
  * or 0 when out of memory. */
 static uint32_t strmap_pool_add(struct strmap *m, const char *key, size_t len)
@@ -267,34 +296,56 @@ static uint32_t strmap_pool_add(struct strmap *m, const char *key, size_t len)
         return (uint32_t)off + 1;
 }
 
-/* Inserts or replaces key -> val (key copied). Returns 0 or -1. */
-static int strmap_put(struct strmap *m, const char *key, int val)
+/* The value of key (len bytes, NUL-terminated, text_hash h) in m: its
+ * own, or a new one (*isnew set) for the caller to fill.  NULL when out
+ * of memory. */
+static int *strmap_upsert(struct strmap *m, const char *key, size_t len, uint32_t h,
+                          int *isnew)
 {
-        uint32_t h = text_hash(key), koff;
-        size_t i, len = strlen(key);
+        size_t i;
+        uint32_t koff;
 
-        if (len >= UINT32_MAX || ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0))
-                return -1;
-        for (i = strmap_home(h, m->cap); m->slots[i].koff; i = (i + 1) & (m->cap - 1)) {
-                struct strmap_slot *sl = &m->slots[i];
+        *isnew = 0;
+        if (len >= UINT32_MAX)
+                return NULL;
+        if (m->cap) {
+                for (i = strmap_home(h, m->cap); m->slots[i].koff;
+                     i = (i + 1) & (m->cap - 1)) {
+                        struct strmap_slot *sl = &m->slots[i];
 
-                if (sl->hash == h && sl->len == len &&
-                    memcmp(m->pool + sl->koff - 1, key, len) == 0) {
-                        sl->val = val;
-                        return 0;
+                        if (sl->hash == h && sl->len == len &&
+                            memcmp(sl->len < SLOT_KEY ? sl->key : m->pool + sl->koff - 1,
+                                   key, len) == 0)
+                                return &sl->val;
                 }
         }
+        if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
+                return NULL;
+        for (i = strmap_home(h, m->cap); m->slots[i].koff; i = (i + 1) & (m->cap - 1))
+                ;
         if (!(koff = strmap_pool_add(m, key, len)))
-                return -1;
+                return NULL;
         m->slots[i].hash = h;
         m->slots[i].len = (uint32_t)len;
         m->slots[i].koff = koff;
-        m->slots[i].val = val;
+        m->slots[i].val = -1;
         memset(m->slots[i].key, 0, SLOT_KEY);
         if (len < SLOT_KEY)
                 memcpy(m->slots[i].key, key, len);
         m->n++;
         strmap_fset(m, h);
+        *isnew = 1;
+        return &m->slots[i].val;
+}
+
+/* Inserts or replaces key -> val (key copied). Returns 0 or -1. */
+static int strmap_put(struct strmap *m, const char *key, int val)
+{
+        int isnew, *v = strmap_upsert(m, key, strlen(key), text_hash(key), &isnew);
+
+        if (!v)
+                return -1;
+        *v = val;
         return 0;
 }
 
@@ -1631,4 +1682,16 @@ int lexicon_is_abbrev(const void *ctx, const char *norm)
         const struct lex_word *w = lexicon_word(ctx, norm);
 
         return w && (w->flags & LX_ABBREV);
+}
+
+unsigned lexicon_word_freq_h(const struct lexicon *lx, const char *lemma, uint32_t hash)
+{
+        int i = strmap_find_h(&lx->freq, lemma, hash);
+
+        return i > 0 ? (unsigned)i : 0;
+}
+
+int lexicon_is_light_verb_h(const struct lexicon *lx, const char *lemma, uint32_t hash)
+{
+        return strmap_find_h(&lx->light, lemma, hash) >= 0;
 }

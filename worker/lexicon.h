@@ -125,6 +125,8 @@ int lexicon_word_toks_cls(const struct lexicon *lx, const struct text_tok *v, si
 /* How common a lemma is (WordNet's sense-tagged count; 0 when unknown,
  * e.g. most names).  Salience for claim-level propositions. */
 unsigned lexicon_word_freq(const struct lexicon *lx, const char *lemma);
+/* lexicon_word_freq for a lemma whose text_hash() is known (a token's). */
+unsigned lexicon_word_freq_h(const struct lexicon *lx, const char *lemma, uint32_t hash);
 
 /* The entity whose alias is the phrase (normalised tokens joined by single
  * spaces, e.g. "north korea", "kim jong un 's regime"), or NULL. */
@@ -177,6 +179,8 @@ const char *lexicon_past_verb_h(const struct lexicon *lx, const char *form, uint
 /* Whether lemma is in light_verbs.txt: too light or general a verb to
  * name an event of its own (be, make, say), skipped by the SVO fallback. */
 int lexicon_is_light_verb(const struct lexicon *lx, const char *lemma);
+/* lexicon_is_light_verb for a lemma whose text_hash() is known. */
+int lexicon_is_light_verb_h(const struct lexicon *lx, const char *lemma, uint32_t hash);
 /* Whether lemma is a verb in WordNet (0 when WordNet is not installed). */
 int lexicon_is_verb(const struct lexicon *lx, const char *lemma);
 /* Whether over/through/across X names the patient of frame ("@over
