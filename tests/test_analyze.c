@@ -714,6 +714,57 @@ static void test_many_predicates(void)
         }
 }
 
+/* A statement's speaker, claimant and gist are its own: the falsity
+ * claimant of the sentence before (the same stack slot) does not carry
+ * over to an unattributed statement. */
+static void test_fields_per_statement(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Brazil said Argentina lied about sending tanks to Chile. Uruguay sold "
+            "rifles to Bolivia.",
+            &sl);
+        st = with_key(&sl, "transfer|AR|CL|weapons");
+        CHECK(st && st->stance == STANCE_DENY);
+        if (st)
+                CHECK_STR(st->claimant.id, "AR");
+        st = with_key(&sl, "transfer|UY|BO|weapons");
+        CHECK(st != NULL);
+        if (st) {
+                CHECK(st->stance == STANCE_ASSERT && st->cue == NULL && !st->negated);
+                CHECK_STR(st->claimant.id, "");
+                CHECK_STR(st->claimant.name, "");
+                CHECK_STR(st->speaker.id, "");
+                CHECK_STR(st->speaker.name, "Test Wire");
+                CHECK_STR(st->gist, "Uruguay supplies weapons to Bolivia");
+        }
+        stmt_list_free(&sl);
+}
+
+/* A title alone at a sentence's start names no one; an unknown
+ * capitalised word there does (the lexicon's counts do not know it). */
+static void test_initial_title(void)
+{
+        struct stmt_list sl;
+        const struct stmt *st;
+
+        run("Ambassador denied that Peru sold rifles to Bolivia.\n\nZorblatt denied "
+            "that Ecuador sold rifles to Bolivia.",
+            &sl);
+        st = with_key(&sl, "transfer|PE|BO|weapons");
+        CHECK(st != NULL);
+        if (st) {
+                CHECK_STR(st->speaker.id, "");
+                CHECK_STR(st->speaker.name, "Test Wire");
+        }
+        st = with_key(&sl, "transfer|EC|BO|weapons");
+        CHECK(st != NULL);
+        if (st)
+                CHECK_STR(st->speaker.id, "name:zorblatt");
+        stmt_list_free(&sl);
+}
+
 int main(void)
 {
         char err[256];
@@ -750,6 +801,8 @@ int main(void)
         test_synonyms();
         test_svo_fallback();
         test_many_predicates();
+        test_fields_per_statement();
+        test_initial_title();
         lexicon_free(l);
         return check_done("test_analyze");
 }

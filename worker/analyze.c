@@ -351,7 +351,10 @@ static void affiliate(struct ctx *cx, size_t s0, size_t s1, struct mention *m)
         const struct mention *org = NULL;
 
         for (i = 0; i < cx->naff; i++) {
-                if (strcmp(cx->aff[i].name_id, m->ent.id) == 0) {
+                /* both start "name:": the byte after it spares most
+                 * pairs the strcmp */
+                if (cx->aff[i].name_id[5] == m->ent.id[5] &&
+                    strcmp(cx->aff[i].name_id, m->ent.id) == 0) {
                         str_copy(m->ent.id, sizeof(m->ent.id), cx->aff[i].ent.id);
                         return;
                 }
@@ -445,10 +448,14 @@ static int find_mentions(struct ctx *cx, size_t s0, size_t s1)
                         /* a sentence-initial capital alone is not a name unless
                          * neither the lexicon nor WordNet's counts know the
                          * word ("Close to 600 people", not "Banksy") */
+                        /* (a title alone is skipped either way, below:
+                         * no lookup for it) */
                         if (j - i == 1 &&
                             (i == s0 || cx->tt.v[i].nl ||
                              cx->tt.v[i - 1].kind == TEXT_QUOTE) &&
-                            (cx->w[i] || lexicon_word_freq(cx->lx, norm(cx, i)) > 0)) {
+                            (cx->w[i] || (cx->cls[i] & CL_TITLE) ||
+                             lexicon_word_freq_h(cx->lx, norm(cx, i), cx->tt.v[i].hash) >
+                                 0)) {
                                 i++;
                                 continue;
                         }
@@ -1665,6 +1672,28 @@ static void verb_3sg(const char *lem, char *out, size_t size)
                 snprintf(out, size, "%ss", lem);
 }
 
+/* Zeroes the fields of a statement that sentence_stmt's search for a
+ * predicate and its roles reads and writes: stance to the gist.  Most
+ * sentences make no statement, and stmt_zero_rest zeroes the other
+ * fields only for one that may be made: memset(st, 0, sizeof(*st)) in
+ * two parts. */
+_Static_assert(offsetof(struct stmt, stance) < offsetof(struct stmt, gist),
+               "stmt_zero_head and stmt_zero_rest split the struct at stance and gist");
+
+static void stmt_zero_head(struct stmt *st)
+{
+        memset((char *)st + offsetof(struct stmt, stance), 0,
+               offsetof(struct stmt, gist) - offsetof(struct stmt, stance));
+}
+
+/* The rest of stmt_zero_head: the speaker, the claimant, the gist and
+ * what follows it (before find_claimant writes the claimant). */
+static void stmt_zero_rest(struct stmt *st)
+{
+        memset(st, 0, offsetof(struct stmt, stance));
+        memset(st->gist, 0, sizeof(*st) - offsetof(struct stmt, gist));
+}
+
 /* A statement from the SVO fallback (svo_roles) of clause cl. */
 static int svo_stmt(struct ctx *cx, struct clause *cl, size_t s0, size_t s1,
                     struct stmt *st)
@@ -1676,6 +1705,7 @@ static int svo_stmt(struct ctx *cx, struct clause *cl, size_t s0, size_t s1,
 
         if (!cl->has_speaker || !svo_roles(cx, cl, st, &agent, &patient, &p, lemma))
                 return 0;
+        stmt_zero_rest(st);
         snprintf(st->prop.frame, sizeof(st->prop.frame), "svo:%.26s", lemma);
         set_role(st->prop.agent, &agent);
         set_role(st->prop.patient, &patient);
@@ -1738,18 +1768,22 @@ static size_t clause_predicate(struct ctx *cx, struct clause *cl, struct stmt *s
 static int sentence_stmt(struct ctx *cx, size_t s0, size_t s1, uint32_t sfl,
                          struct stmt *st)
 {
-        struct clause cl = {0};
+        struct clause cl;
         struct entity agent, patient;
         size_t v, p, i, unit_at;
         int falsity, theme = -1;
 
-        memset(st, 0, sizeof(*st));
+        /* the clause's entities are read only when has_speaker and
+         * has_person say they are set (attribution sets s0, c0, c1) */
+        cl.has_speaker = cl.has_person = 0;
+        stmt_zero_head(st);
         v = attribution(cx, s0, s1, sfl, &cl, st);
         (void)v;
         /* without a frame word in the sentence no predicate is found */
         p = sfl & LX_FRAME ? clause_predicate(cx, &cl, st, &agent, &patient) : cl.c1;
         if (p >= cl.c1)
                 return svo_stmt(cx, &cl, s0, s1, st);
+        stmt_zero_rest(st);
         clause_cues(cx, &cl, p, s0, s1, st, &falsity);
         if (st->cue && strcmp(st->cue, "antonym") == 0 && st->negated)
                 st->cue = "antonym";
