@@ -78,6 +78,32 @@ static void test_sentences(void)
         text_toks_free(&tt);
 }
 
+/* A paragraph break between two words splits a sentence without a
+ * stop; a lower-case word after a stop, a capitalised word after no
+ * stop, and words of every length inside a paragraph do not. */
+static void test_paragraph_words(void)
+{
+        const char *s = "one two three\n\nfour Five six. seven eight\n\n"
+                        "antidisestablishmentarianism word\nnine. Ten";
+        struct text_toks tt = {0};
+        struct text_sent *sv = NULL;
+        long n;
+
+        CHECK(text_tokenize(s, strlen(s), 1000, &tt) == 0);
+        n = text_sentences(&tt, abbrev, NULL, 100, &sv);
+        CHECK(n == 4);
+        if (n == 4) {
+                CHECK(sv[0].tok0 == 0 && sv[0].ntok == 3);
+                CHECK(strcmp(tt.v[sv[1].tok0].norm, "four") == 0 && sv[1].ntok == 6);
+                CHECK(strcmp(tt.v[sv[2].tok0].norm, "antidisestablishmentarianism") ==
+                          0 &&
+                      sv[2].ntok == 4);
+                CHECK(strcmp(tt.v[sv[3].tok0].norm, "ten") == 0 && sv[3].ntok == 1);
+        }
+        free(sv);
+        text_toks_free(&tt);
+}
+
 /* A quote that opens the next sentence belongs to it, even when no space
  * separates it from the stop; a quote that closes stays with its stop,
  * also across sentences inside one quotation. */
@@ -341,6 +367,7 @@ static void test_word_steps(void)
 int main(void)
 {
         test_word_ends();
+        test_paragraph_words();
         test_word_steps();
         test_norm_has_digit();
         test_spacing();

@@ -953,19 +953,27 @@ static int event_holder(const struct ctx *cx, const struct clause *cl, size_t p,
         return 0;
 }
 
+/* Makes e the empty entity: its strings are read up to their NULs only
+ * (a copy of an entity from a mention carries what its arrays held
+ * after them too). */
+static void entity_clear(struct entity *e)
+{
+        e->id[0] = e->name[0] = '\0';
+}
+
 /* Fills st->prop from the frame predicate at p in clause [c0, c1).
  * Returns 1 when the proposition has a frame and a role filler. */
 static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct stmt *st,
                        struct entity *agent, struct entity *patient)
 {
         const struct lex_word *w = cx->w[p];
-        struct entity subj = {{0}, {0}};
+        struct entity subj; /* read only when has_subj (or cleared) */
         size_t subj_at = 0;
         int has_subj = entity_before(cx, cl->c0, p, cl, &subj, &subj_at);
         char role = role_at(cx, p);
 
-        memset(agent, 0, sizeof(*agent));
-        memset(patient, 0, sizeof(*patient));
+        entity_clear(agent);
+        entity_clear(patient);
         cx->passive_fallback = 0;
         /* "journalists who linked him to it": a relative clause on a
          * common noun is what those others say, not the speaker's claim */
@@ -974,7 +982,7 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                 return 0;
         if (role == '!') {
                 if (!has_subj)
-                        memset(&subj, 0, sizeof(subj));
+                        entity_clear(&subj);
                 if (!sanction_agent(cx, cl, p, &subj, subj_at, agent))
                         return 0;
         } else if (role == '*') {
@@ -995,7 +1003,7 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                 }
                 if (role == '~') {
                         /* "weapons were bought from X": X is the agent */
-                        memset(patient, 0, sizeof(*patient));
+                        entity_clear(patient);
                         entity_after(cx, p, cl->c1, CL_PREP_FROM, cl, agent);
                 }
         } else {
@@ -1025,9 +1033,9 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                         if (!agent->id[0] && cl->has_speaker && p < cl->c0 + 5)
                                 *agent = cl->speaker;
                         if (!noun_complement(cx, p, cl, patient))
-                                memset(patient, 0, sizeof(*patient));
+                                entity_clear(patient);
                         if (strcmp(agent->id, patient->id) == 0)
-                                memset(patient, 0, sizeof(*patient));
+                                entity_clear(patient);
                         break;
                 default: /* '+', '-', 'p' */
                         if (has_subj)
@@ -1042,7 +1050,7 @@ static int frame_roles(struct ctx *cx, const struct clause *cl, size_t p, struct
                 }
         }
         if (agent->id[0] && strcmp(agent->id, patient->id) == 0)
-                memset(patient, 0, sizeof(*patient));
+                entity_clear(patient);
         /* a thing attacked: the patient when no entity is, and the
          * antecedent of "the building" later on either way */
         if (!patient->id[0] && lexicon_frame_thing(cx->lx, w->frame) &&
