@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "text.h"
@@ -224,6 +225,145 @@ static void test_freq_light_h(const struct lexicon *lx)
         CHECK(!lexicon_is_light_verb_h(lx, "make", text_hash("makf")));
 }
 
+/* Writes text to dir/name. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+        char path[512];
+        FILE *fp;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+        CHECK((fp = fopen(path, "w")) != NULL);
+        if (fp) {
+                fputs(text, fp);
+                fclose(fp);
+        }
+}
+
+/* A copy of the lexicon directory in a new temporary directory dir. */
+static int copy_lexicon(char *dir)
+{
+        static const char *const names[] = {
+            "report.txt",       "deny.txt",          "admit.txt",       "negation.txt",
+            "falsity.txt",      "lying.txt",         "hedge.txt",       "intent.txt",
+            "hypothetical.txt", "abbreviations.txt", "themes.txt",      "units.txt",
+            "frames.txt",       "entities.txt",      "dismiss.txt",     "rumour.txt",
+            "wellbeing.txt",    "prohibition.txt",   "light_verbs.txt", NULL};
+        size_t k;
+
+        if (!mkdtemp(dir))
+                return -1;
+        for (k = 0; names[k]; k++) {
+                char src[512], dst[512], buf[4096];
+                FILE *in, *out;
+                size_t n;
+
+                snprintf(src, sizeof(src), "%s/%s", lexicon_default_dir(), names[k]);
+                snprintf(dst, sizeof(dst), "%s/%s", dir, names[k]);
+                if (!(in = fopen(src, "r")))
+                        return -1;
+                if (!(out = fopen(dst, "w"))) {
+                        fclose(in);
+                        return -1;
+                }
+                while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+                        fwrite(buf, 1, n, out);
+                fclose(in);
+                fclose(out);
+        }
+        return 0;
+}
+
+static void remove_lexicon(const char *dir)
+{
+        char cmd[600];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        CHECK(system(cmd) == 0);
+}
+
+/* A bad line of a lexicon file fails the load with its file and line;
+ * a missing file with its path. */
+static void test_bad_files(void)
+{
+        char dir[] = "/tmp/test_lexicon.XXXXXX", err[512], want[600];
+        struct lexicon *lx;
+
+        CHECK(copy_lexicon(dir) == 0);
+        write_file(dir, "frames.txt", "# comment\n\nattack + attack\nbogus\n");
+        CHECK((lx = lexicon_load(dir, err, sizeof(err))) == NULL);
+        snprintf(want, sizeof(want), "%s/frames.txt:4: bad entry", dir);
+        CHECK_STR(err, want);
+        write_file(dir, "frames.txt", "attack + attack\n");
+        write_file(dir, "themes.txt", "money cash\nlonely\n");
+        CHECK((lx = lexicon_load(dir, err, sizeof(err))) == NULL);
+        snprintf(want, sizeof(want), "%s/themes.txt:2: bad entry", dir);
+        CHECK_STR(err, want);
+        write_file(dir, "themes.txt", "money cash\n");
+        write_file(dir, "entities.txt", "KP country North Korea | DPRK\n\nXX\n");
+        CHECK((lx = lexicon_load(dir, err, sizeof(err))) == NULL);
+        snprintf(want, sizeof(want), "%s/entities.txt:3: bad entry", dir);
+        CHECK_STR(err, want);
+        write_file(dir, "entities.txt", "KP country North Korea | DPRK\n");
+        CHECK((lx = lexicon_load(dir, err, sizeof(err))) != NULL);
+        CHECK(lx && lexicon_entity(lx, "dprk") == lexicon_entity_by_id(lx, "KP"));
+        lexicon_free(lx);
+        snprintf(want, sizeof(want), "%s/units.txt", dir);
+        CHECK(unlink(want) == 0);
+        CHECK((lx = lexicon_load(dir, err, sizeof(err))) == NULL);
+        snprintf(want, sizeof(want), "%s/units.txt: No such file or directory", dir);
+        CHECK_STR(err, want);
+        remove_lexicon(dir);
+}
+
+/* The ISO 3166 list: escapes and UTF-8 decoded, the last of equal keys
+ * taken, other values skipped; a bad file fails the load with its line
+ * (jansson's message). */
+static void test_iso_list(void)
+{
+        char dir[] = "/tmp/test_lexicon.XXXXXX", path[600], err[512], want[700];
+        struct lexicon *lx;
+        const struct lex_entity *e;
+
+        CHECK(mkdtemp(dir) != NULL);
+        snprintf(path, sizeof(path), "%s/iso.json", dir);
+        write_file(
+            dir, "iso.json",
+            "{\"x\": [1, true, null, {\"a\": \"b\"}],\n"
+            " \"3166-1\": [\n"
+            "  {\"alpha_2\": \"QA\", \"name\": \"Old\", \"name\": \"Qu\\u00e9 "
+            "\\\"Land\\\"\",\n"
+            "   \"common_name\": \"Qland\", \"official_name\": null},\n"
+            "  {\"alpha_2\": \"QB\", \"name\": \"B\xc3\xa9, Q\", \"numeric\": \"001\"},\n"
+            "  {\"alpha_2\": \"QC\"}, \"junk\", []\n"
+            " ]}\n");
+        CHECK(setenv("CLAIMWATCH_ISO3166", path, 1) == 0);
+        lx = lexicon_load(NULL, err, sizeof(err));
+        CHECK(lx != NULL);
+        if (lx) {
+                CHECK((e = lexicon_entity_by_id(lx, "QA")) != NULL);
+                CHECK(e && strcmp(e->name, "Qland") == 0);
+                CHECK(lexicon_entity(lx, "qland") == e);
+                CHECK(lexicon_entity(lx, "old") == NULL);
+                CHECK((e = lexicon_entity_by_id(lx, "QB")) != NULL);
+                CHECK(e && strcmp(e->name, "B\xc3\xa9, Q") == 0);
+                CHECK(lexicon_entity_by_id(lx, "QC") == NULL);
+                CHECK(lexicon_entity_by_id(lx, "AW") == NULL);
+                lexicon_free(lx);
+        }
+        write_file(dir, "iso.json",
+                   "{\"3166-1\": [\n {\"alpha_2\": \"QA\",\n \"name\": 1x}]}\n");
+        CHECK((lx = lexicon_load(NULL, err, sizeof(err))) == NULL);
+        snprintf(want, sizeof(want), "%s:3: ", path);
+        CHECK(strncmp(err, want, strlen(want)) == 0);
+        write_file(dir, "iso.json",
+                   "{\"3166-1\": [{\"alpha_2\": \"QA\", \"name\": \"A\\u0000\"}]}");
+        CHECK((lx = lexicon_load(NULL, err, sizeof(err))) == NULL);
+        snprintf(want, sizeof(want), "%s:1: ", path);
+        CHECK(strncmp(err, want, strlen(want)) == 0);
+        CHECK(unsetenv("CLAIMWATCH_ISO3166") == 0);
+        remove_lexicon(dir);
+}
+
 int main(void)
 {
         char err[256];
@@ -242,6 +382,8 @@ int main(void)
         test_freq_light_h(lx);
         test_word_toks_cls_long();
         test_verbs_lazy();
+        test_bad_files();
+        test_iso_list();
         lexicon_free(lx);
         return check_done("test_lexicon");
 }

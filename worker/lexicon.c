@@ -6,6 +6,7 @@
 #include "lexicon.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <jansson.h>
 #include <limits.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -49,6 +51,9 @@ struct strmap {
         struct strmap_slot *slots;
         char *pool; /* the keys, NUL-terminated, one after another */
         size_t cap, n, pool_len, pool_cap;
+        /* filled to 3/4 rather than 1/2: the big WordNet maps a text
+         * asks little of (freq, verbs), in half the memory */
+        int dense;
         /* One bit per hash value modulo 16 * cap, set for every key: most
          * words of a text are in no table, and a miss here costs one
          * read of a small, cache-resident bitmap instead of a probe. */
@@ -215,8 +220,8 @@ static int strmap_find(const struct strmap *m, const char *key)
         return strmap_find_h(m, key, text_hash(key));
 }
 
-/* Moves m's keys into a table of cap slots (a power of two, at least
- * twice the keys). */
+/* Moves m's keys into a table of cap slots (a power of two with room
+ * for them: strmap_over). */
 static int strmap_resize(struct strmap *m, size_t cap)
 {
         struct strmap_slot *slots = calloc(cap, sizeof(*slots));
@@ -247,6 +252,12 @@ static int strmap_resize(struct strmap *m, size_t cap)
         return 0;
 }
 
+/* Whether m is as full as it may be for n keys of capacity cap. */
+static int strmap_over(const struct strmap *m, size_t n, size_t cap)
+{
+        return m->dense ? n * 4 > cap * 3 : n * 2 > cap;
+}
+
 static int strmap_grow(struct strmap *m)
 {
         return strmap_resize(m, m->cap ? m->cap * 2 : 1024);
@@ -259,7 +270,7 @@ static int strmap_reserve(struct strmap *m, size_t n, size_t pool)
 {
         size_t cap = m->cap ? m->cap : 1024;
 
-        while (n * 2 > cap)
+        while (strmap_over(m, n, cap))
                 cap *= 2;
         if (cap > m->cap && strmap_resize(m, cap) < 0)
                 return -1;
@@ -319,7 +330,7 @@ static int *strmap_upsert(struct strmap *m, const char *key, size_t len, uint32_
                                 return &sl->val;
                 }
         }
-        if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
+        if (strmap_over(m, m->n + 1, m->cap) && strmap_grow(m) < 0)
                 return NULL;
         for (i = strmap_home(h, m->cap); m->slots[i].koff; i = (i + 1) & (m->cap - 1))
                 ;
@@ -372,41 +383,56 @@ static int vec_reserve(void **v, size_t *cap, size_t n, size_t sz)
         return 0;
 }
 
+/* The index in strv of an interned copy of s (len bytes, text_hash h),
+ * or -1 when out of memory. */
+static int intern_idx(struct lexicon *lx, const char *s, size_t len, uint32_t h)
+{
+        int isnew, *v;
+        char *c;
+
+        if (vec_reserve((void **)&lx->strv, &lx->capstr, lx->nstr, sizeof(char *)) < 0 ||
+            !(v = strmap_upsert(&lx->strings, s, len, h, &isnew)))
+                return -1;
+        if (!isnew)
+                return *v;
+        if (!(c = malloc(len + 1)))
+                return -1; /* the load fails: the map is not used again */
+        memcpy(c, s, len + 1);
+        *v = (int)lx->nstr;
+        lx->strv[lx->nstr++] = c;
+        return *v;
+}
+
 /* An interned copy of s that lives as long as the lexicon. */
 static const char *intern(struct lexicon *lx, const char *s)
 {
-        int i = strmap_find(&lx->strings, s);
-        char *c;
+        int i = intern_idx(lx, s, strlen(s), text_hash(s));
 
-        if (i >= 0)
-                return lx->strv[i];
-        if (vec_reserve((void **)&lx->strv, &lx->capstr, lx->nstr, sizeof(char *)) < 0 ||
-            !(c = strdup(s)))
-                return NULL;
-        if (strmap_put(&lx->strings, s, (int)lx->nstr) < 0) {
-                free(c);
-                return NULL;
-        }
-        lx->strv[lx->nstr++] = c;
-        return c;
+        return i >= 0 ? lx->strv[i] : NULL;
 }
 
 /* The entry of form, created empty when absent. */
 static struct lex_word *word_get(struct lexicon *lx, const char *form)
 {
-        int i = strmap_find(&lx->words, form);
+        size_t len = strlen(form);
+        uint32_t h = text_hash(form);
+        int isnew, *v;
         struct lex_word *w;
+        int i;
 
-        if (i >= 0)
-                return &lx->wordv[i];
         if (vec_reserve((void **)&lx->wordv, &lx->capword, lx->nword, sizeof(*w)) < 0 ||
-            strmap_put(&lx->words, form, (int)lx->nword) < 0)
+            !(v = strmap_upsert(&lx->words, form, len, h, &isnew)))
                 return NULL;
+        if (!isnew)
+                return &lx->wordv[*v];
+        *v = (int)lx->nword;
         w = &lx->wordv[lx->nword++];
         memset(w, 0, sizeof(*w));
         w->frame = w->theme = w->unit = -1;
-        if (!(w->lemma = intern(lx, form)))
+        /* the form's hash serves its interned copy too */
+        if ((i = intern_idx(lx, form, len, h)) < 0)
                 return NULL;
+        w->lemma = lx->strv[i];
         return w;
 }
 
@@ -553,19 +579,127 @@ static int alias_add(struct lexicon *lx, int ent, const char *alias)
         return 0;
 }
 
-/* Loads Debian's ISO 3166-1 list: alpha-2 ids with their names. */
-static int load_iso(struct lexicon *lx, char *errstr, size_t errsz)
+/* Reads the file at path whole into a new buffer (free), NUL-terminated,
+ * its length in *len: one read for a regular file.  Returns it, or NULL
+ * with errno set (ENOMEM when out of memory). */
+static char *file_read(const char *path, size_t *len)
 {
-        const char *path = getenv("CLAIMWATCH_ISO3166");
+        int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+        struct stat st;
+        size_t cap, n = 0;
+        char *buf = NULL;
+
+        if (fd < 0)
+                return NULL;
+        cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+        for (;;) {
+                ssize_t r;
+
+                if (!buf || n == cap) {
+                        char *nb;
+
+                        if (buf)
+                                cap *= 2; /* the file grew */
+                        if (!(nb = realloc(buf, cap + 1))) {
+                                err = ENOMEM;
+                                goto fail;
+                        }
+                        buf = nb;
+                }
+                r = read(fd, buf + n, cap - n);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r < 0) {
+                        err = errno;
+                        goto fail;
+                }
+                if (r == 0)
+                        break;
+                n += (size_t)r;
+        }
+        close(fd);
+        buf[n] = '\0';
+        *len = n;
+        return buf;
+fail:
+        free(buf);
+        close(fd);
+        errno = err;
+        return NULL;
+}
+
+/* The length of the line at p (the text ending at end) as fgets with a
+ * buffer of size bytes reads it: up to and with its newline, at most
+ * size - 1 bytes. */
+static size_t line_len(const char *p, const char *end, size_t size)
+{
+        size_t max = (size_t)(end - p) < size - 1 ? (size_t)(end - p) : size - 1;
+        const char *nl = memchr(p, '\n', max);
+
+        return nl ? (size_t)(nl - p) + 1 : max;
+}
+
+static int is_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* atoi of the text from s to e (the end of its line), as on a string
+ * ending at e: strtol's value, clamped to a long, cast to int. */
+static int atoi_to(const char *s, const char *e)
+{
+        unsigned long v = 0, lim;
+        int neg = 0, over = 0;
+
+        while (s < e && is_space(*s))
+                s++;
+        if (s < e && (*s == '-' || *s == '+'))
+                neg = *s++ == '-';
+        lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+        for (; s < e && *s >= '0' && *s <= '9'; s++) {
+                unsigned d = (unsigned)(*s - '0');
+
+                if (v > (lim - d) / 10)
+                        over = 1;
+                else
+                        v = v * 10 + d;
+        }
+        if (over)
+                v = lim;
+        return neg ? (int)(long)(0 - v) : (int)(long)v;
+}
+
+/* A country of the ISO 3166-1 list: its strings, NULL when absent or
+ * not strings. */
+struct iso_country {
+        const char *id, *name, *common, *official;
+};
+
+/* Adds the country c as load_iso does. Returns 0 or -1. */
+static int iso_add(struct lexicon *lx, const struct iso_country *c)
+{
+        int e;
+
+        if (!c->id || !c->name)
+                return 0;
+        if ((e = entity_add(lx, c->id, c->common ? c->common : c->name, "country")) < 0)
+                return -1;
+        if ((!strchr(c->name, ',') && alias_add(lx, e, c->name) < 0) ||
+            (c->common && alias_add(lx, e, c->common) < 0) ||
+            (c->official && alias_add(lx, e, c->official) < 0))
+                return -1;
+        return 0;
+}
+
+/* The ISO list read with jansson: its error messages for a bad file. */
+static int load_iso_jansson(struct lexicon *lx, const char *path, char *errstr,
+                            size_t errsz)
+{
         json_error_t jerr;
         json_t *root, *arr, *c;
         size_t i;
         int rc = -1;
 
-        if (!path)
-                path = ISO3166_PATH;
-        if (access(path, R_OK) != 0)
-                return 0; /* optional: the alias file still names the big ones */
         if (!(root = json_load_file(path, 0, &jerr))) {
                 set_err(errstr, errsz, "%s:%d: %s", path, jerr.line, jerr.text);
                 return -1;
@@ -573,20 +707,14 @@ static int load_iso(struct lexicon *lx, char *errstr, size_t errsz)
         arr = json_object_get(root, "3166-1");
         json_array_foreach(arr, i, c)
         {
-                const char *id = json_string_value(json_object_get(c, "alpha_2"));
-                const char *name = json_string_value(json_object_get(c, "name"));
-                const char *common = json_string_value(json_object_get(c, "common_name"));
-                const char *official =
-                    json_string_value(json_object_get(c, "official_name"));
-                int e;
+                struct iso_country ic = {
+                    json_string_value(json_object_get(c, "alpha_2")),
+                    json_string_value(json_object_get(c, "name")),
+                    json_string_value(json_object_get(c, "common_name")),
+                    json_string_value(json_object_get(c, "official_name")),
+                };
 
-                if (!id || !name)
-                        continue;
-                if ((e = entity_add(lx, id, common ? common : name, "country")) < 0)
-                        goto out;
-                if ((!strchr(name, ',') && alias_add(lx, e, name) < 0) ||
-                    (common && alias_add(lx, e, common) < 0) ||
-                    (official && alias_add(lx, e, official) < 0))
+                if (iso_add(lx, &ic) < 0)
                         goto out;
         }
         rc = 0;
@@ -595,33 +723,424 @@ out:
         return rc;
 }
 
-/* Reads WordNet's cntlist.rev ("arrest%2:35:00:: 1 20"): how often each
- * lemma was tagged in the SemCor corpus, summed over its senses.  A rough
- * commonness measure: rare and unknown words are the salient ones. */
-static int load_freq(struct lexicon *lx)
+/* A reader of the JSON subset of the ISO list (objects, arrays, strings,
+ * true, false, null), decoding strings in place: the list without a tree
+ * of jansson values.  Anything else, or anything invalid, fails it, and
+ * the list is read with jansson instead. */
+struct jrd {
+        char *p, *end;
+        int depth;
+        struct iso_country *v; /* the countries of the last "3166-1" */
+        size_t n, cap;
+};
+
+static void jrd_ws(struct jrd *r)
 {
-        FILE *fp = fopen(WORDNET_CNTLIST, "r");
-        char line[256];
+        while (r->p < r->end &&
+               (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+                r->p++;
+}
 
-        if (!fp)
-                return 0;
-        while (fgets(line, sizeof(line), fp)) {
-                char *pct = strchr(line, '%'), *sp = strrchr(line, ' ');
-                int old, cnt;
+/* The value of the four hex digits at p in *v; -1 when they are not. */
+static int hex4(const char *p, unsigned *v)
+{
+        int i;
 
-                if (!pct || !sp || pct - line >= TEXT_NORM_MAX ||
-                    memchr(line, '_', pct - line))
-                        continue;
-                *pct = '\0';
-                cnt = atoi(sp + 1);
-                old = strmap_find(&lx->freq, line);
-                if (strmap_put(&lx->freq, line, (old > 0 ? old : 0) + cnt) < 0) {
-                        fclose(fp);
+        *v = 0;
+        for (i = 0; i < 4; i++) {
+                char c = p[i];
+
+                if (c >= '0' && c <= '9')
+                        *v = *v * 16 + (unsigned)(c - '0');
+                else if (c >= 'a' && c <= 'f')
+                        *v = *v * 16 + (unsigned)(c - 'a' + 10);
+                else if (c >= 'A' && c <= 'F')
+                        *v = *v * 16 + (unsigned)(c - 'A' + 10);
+                else
                         return -1;
+        }
+        return 0;
+}
+
+/* The length of the valid UTF-8 sequence at p (before end), or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+        unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+        size_t n, i;
+
+        if (c >= 0xc2 && c <= 0xdf)
+                n = 2;
+        else if (c >= 0xe0 && c <= 0xef)
+                n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+        else if (c >= 0xf0 && c <= 0xf4)
+                n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+        else
+                return 0;
+        if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+                return 0;
+        for (i = 2; i < n; i++)
+                if (p[i] < 0x80 || p[i] > 0xbf)
+                        return 0;
+        return n;
+}
+
+/* Decodes the string at r->p (its opening quote) in place; returns it,
+ * NUL-terminated, or NULL. */
+static char *jrd_str(struct jrd *r)
+{
+        char *s = ++r->p, *w = s;
+
+        while (r->p < r->end) {
+                unsigned char c = (unsigned char)*r->p;
+                unsigned u, u2;
+
+                if (c == '"') {
+                        r->p++;
+                        *w = '\0';
+                        return s;
+                }
+                if (c < 0x20)
+                        return NULL;
+                if (c >= 0x80) {
+                        size_t n = utf8_len((const unsigned char *)r->p,
+                                            (const unsigned char *)r->end);
+
+                        if (!n)
+                                return NULL;
+                        memmove(w, r->p, n);
+                        w += n;
+                        r->p += n;
+                        continue;
+                }
+                if (c != '\\') {
+                        *w++ = *r->p++;
+                        continue;
+                }
+                if (r->end - r->p < 2)
+                        return NULL;
+                c = (unsigned char)r->p[1];
+                r->p += 2;
+                if (c != 'u') {
+                        const char *esc = strchr("\"\"\\\\//b\bf\fn\nr\rt\t", c);
+
+                        if (!c || !esc || (esc - "\"\"\\\\//b\bf\fn\nr\rt\t") % 2)
+                                return NULL;
+                        *w++ = esc[1];
+                        continue;
+                }
+                if (r->end - r->p < 4 || hex4(r->p, &u) < 0 || u == 0 ||
+                    (u >= 0xdc00 && u <= 0xdfff))
+                        return NULL;
+                r->p += 4;
+                if (u >= 0xd800 && u <= 0xdbff) {
+                        if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' ||
+                            hex4(r->p + 2, &u2) < 0 || u2 < 0xdc00 || u2 > 0xdfff)
+                                return NULL;
+                        r->p += 6;
+                        u = 0x10000 + ((u - 0xd800) << 10) + (u2 - 0xdc00);
+                }
+                if (u < 0x80) {
+                        *w++ = (char)u;
+                } else if (u < 0x800) {
+                        *w++ = (char)(0xc0 | (u >> 6));
+                        *w++ = (char)(0x80 | (u & 0x3f));
+                } else if (u < 0x10000) {
+                        *w++ = (char)(0xe0 | (u >> 12));
+                        *w++ = (char)(0x80 | ((u >> 6) & 0x3f));
+                        *w++ = (char)(0x80 | (u & 0x3f));
+                } else {
+                        *w++ = (char)(0xf0 | (u >> 18));
+                        *w++ = (char)(0x80 | ((u >> 12) & 0x3f));
+                        *w++ = (char)(0x80 | ((u >> 6) & 0x3f));
+                        *w++ = (char)(0x80 | (u & 0x3f));
                 }
         }
-        fclose(fp);
+        return NULL;
+}
+
+/* What jrd_value is reading: a value to check only, the "3166-1" array,
+ * or one of its elements. */
+enum jrd_ctx { JR_ANY, JR_LIST, JR_COUNTRY };
+
+/* Reads the value at r->p (blanks before it skipped); a string's text
+ * in *str (NULL for other values).  Returns 0 or -1. */
+static int jrd_value(struct jrd *r, enum jrd_ctx ctx, const char **str);
+
+/* Reads an object's members; at the root, the countries of "3166-1",
+ * and for a country, its strings into c. */
+static int jrd_object(struct jrd *r, int root, struct iso_country *c)
+{
+        r->p++;
+        jrd_ws(r);
+        if (r->p < r->end && *r->p == '}') {
+                r->p++;
+                return 0;
+        }
+        for (;;) {
+                const char *key, *str, **slot = NULL;
+                enum jrd_ctx ctx = JR_ANY;
+
+                if (r->p >= r->end || *r->p != '"' || !(key = jrd_str(r)))
+                        return -1;
+                jrd_ws(r);
+                if (r->p >= r->end || *r->p++ != ':')
+                        return -1;
+                if (root && strcmp(key, "3166-1") == 0) {
+                        r->n = 0; /* the last of equal keys counts */
+                        ctx = JR_LIST;
+                } else if (c) {
+                        slot = strcmp(key, "alpha_2") == 0         ? &c->id
+                               : strcmp(key, "name") == 0          ? &c->name
+                               : strcmp(key, "common_name") == 0   ? &c->common
+                               : strcmp(key, "official_name") == 0 ? &c->official
+                                                                   : NULL;
+                }
+                if (jrd_value(r, ctx, &str) < 0)
+                        return -1;
+                if (slot)
+                        *slot = str;
+                jrd_ws(r);
+                if (r->p < r->end && *r->p == ',') {
+                        r->p++;
+                        jrd_ws(r);
+                        continue;
+                }
+                if (r->p < r->end && *r->p == '}') {
+                        r->p++;
+                        return 0;
+                }
+                return -1;
+        }
+}
+
+static int jrd_array(struct jrd *r, enum jrd_ctx ctx)
+{
+        r->p++;
+        jrd_ws(r);
+        if (r->p < r->end && *r->p == ']') {
+                r->p++;
+                return 0;
+        }
+        for (;;) {
+                const char *str;
+
+                if (jrd_value(r, ctx == JR_LIST ? JR_COUNTRY : JR_ANY, &str) < 0)
+                        return -1;
+                jrd_ws(r);
+                if (r->p < r->end && *r->p == ',') {
+                        r->p++;
+                        continue;
+                }
+                if (r->p < r->end && *r->p == ']') {
+                        r->p++;
+                        return 0;
+                }
+                return -1;
+        }
+}
+
+static int jrd_value(struct jrd *r, enum jrd_ctx ctx, const char **str)
+{
+        int rc = -1;
+
+        *str = NULL;
+        jrd_ws(r);
+        if (r->p >= r->end || ++r->depth > 32)
+                return -1;
+        switch (*r->p) {
+        case '"':
+                rc = (*str = jrd_str(r)) ? 0 : -1;
+                break;
+        case '{':
+                if (ctx == JR_COUNTRY) {
+                        struct iso_country c = {NULL, NULL, NULL, NULL};
+
+                        if ((rc = jrd_object(r, 0, &c)) == 0) {
+                                if (vec_reserve((void **)&r->v, &r->cap, r->n,
+                                                sizeof(*r->v)) < 0)
+                                        return -1;
+                                r->v[r->n++] = c;
+                        }
+                } else {
+                        rc = jrd_object(r, r->depth == 1, NULL);
+                }
+                break;
+        case '[':
+                rc = jrd_array(r, ctx);
+                break;
+        case 't':
+        case 'f':
+        case 'n': {
+                const char *lit = *r->p == 't' ? "true" : *r->p == 'f' ? "false" : "null";
+                size_t n = strlen(lit);
+
+                if ((size_t)(r->end - r->p) >= n && memcmp(r->p, lit, n) == 0) {
+                        r->p += n;
+                        rc = 0;
+                }
+                break;
+        }
+        default: /* numbers too: left to jansson */
+                break;
+        }
+        r->depth--;
+        return rc;
+}
+
+/* Loads Debian's ISO 3166-1 list: alpha-2 ids with their names. */
+static int load_iso(struct lexicon *lx, char *errstr, size_t errsz)
+{
+        const char *path = getenv("CLAIMWATCH_ISO3166");
+        struct jrd r = {0};
+        size_t len, i;
+        char *buf;
+        int rc = -1;
+
+        if (!path)
+                path = ISO3166_PATH;
+        if (access(path, R_OK) != 0)
+                return 0; /* optional: the alias file still names the big ones */
+        if (!(buf = file_read(path, &len)))
+                return load_iso_jansson(lx, path, errstr, errsz);
+        r.p = buf;
+        r.end = buf + len;
+        jrd_ws(&r);
+        if (r.p < r.end && *r.p == '{' &&
+            jrd_value(&r, JR_ANY, &(const char *){NULL}) == 0) {
+                jrd_ws(&r);
+                if (r.p == r.end) {
+                        for (i = 0; i < r.n; i++)
+                                if (iso_add(lx, &r.v[i]) < 0)
+                                        goto out;
+                        rc = 0;
+                        goto out;
+                }
+        }
+        rc = load_iso_jansson(lx, path, errstr, errsz);
+out:
+        free(r.v);
+        free(buf);
+        return rc;
+}
+/* A key in a file's buffer, NUL-ended, with its value: a lemma of
+ * cntlist.rev with the count of its line, or of its run of consecutive
+ * lines (the file is sorted: a lemma's senses are adjacent), summed as
+ * the lines' own puts would; a verb lemma of index.verb. */
+struct keyref {
+        uint32_t off, len, hash; /* hash: set by keys_put */
+        int val;
+};
+
+/* Puts the n keys of v (in buf) into m, sized for them (strmap_reserve):
+ * a new key takes its value, one already there keeps its own (sum 0) or
+ * adds it to its own if positive (sum 1).  The keys are hashed first and
+ * their slots fetched a few keys ahead: the inserts into a big, fresh
+ * table do not wait for memory one after another.  Returns 0 or -1. */
+static int keys_put(struct strmap *m, const char *buf, struct keyref *v, size_t n,
+                    int sum)
+{
+        enum { AHEAD = 8 };
+        size_t i;
+
+        for (i = 0; i < n; i++)
+                v[i].hash = text_hash(buf + v[i].off);
+        for (i = 0; i < n; i++) {
+                int isnew, *val;
+
+                if (i + AHEAD < n)
+                        __builtin_prefetch(
+                            &m->slots[strmap_home(v[i + AHEAD].hash, m->cap)], 1);
+                if (!(val =
+                          strmap_upsert(m, buf + v[i].off, v[i].len, v[i].hash, &isnew)))
+                        return -1;
+                if (isnew)
+                        *val = v[i].val;
+                else if (sum)
+                        *val = (*val > 0 ? *val : 0) + v[i].val;
+        }
         return 0;
+}
+
+/* Parses cntlist.rev's text (buf, len bytes) into runs (*v, *n of them,
+ * *cap allocated) and the bytes their lemmas take with their NULs into
+ * *pool; merges a line into the run before when its lemma is the same
+ * and merge is set.  Sets *neg when a count is negative.  Returns 0 or
+ * -1. */
+static int freq_parse(char *buf, size_t len, int merge, struct keyref **v, size_t *n,
+                      size_t *cap, size_t *pool, int *neg)
+{
+        char *p = buf, *end = buf + len;
+        size_t l;
+
+        *n = *pool = 0;
+        *neg = 0;
+        for (; p < end; p += l) {
+                const char *pct, *sp;
+                struct keyref *r = *n ? &(*v)[*n - 1] : NULL;
+                uint32_t klen;
+                int cnt;
+
+                l = line_len(p, end, 256);
+                pct = memchr(p, '%', l < TEXT_NORM_MAX ? l : TEXT_NORM_MAX);
+                for (sp = p + l; sp > p && sp[-1] != ' '; sp--)
+                        ;
+                if (!pct || sp == p || memchr(p, '_', (size_t)(pct - p)))
+                        continue;
+                klen = (uint32_t)(pct - p);
+                cnt = atoi_to(sp, p + l);
+                *neg |= cnt < 0;
+                if (merge && r && r->len == klen && memcmp(buf + r->off, p, klen) == 0) {
+                        r->val += cnt; /* no clamp: counts are not negative */
+                        continue;
+                }
+                p[klen] = '\0'; /* the '%' */
+                if (vec_reserve((void **)v, cap, *n, sizeof(**v)) < 0)
+                        return -1;
+                r = &(*v)[(*n)++];
+                r->off = (uint32_t)(p - buf);
+                r->len = klen;
+                r->val = cnt;
+                *pool += klen + 1;
+        }
+        return 0;
+}
+
+/* Reads WordNet's cntlist.rev ("arrest%2:35:00:: 1 20"): how often each
+ * lemma was tagged in the SemCor corpus, summed over its senses.  A rough
+ * commonness measure: rare and unknown words are the salient ones.  The
+ * file is read whole and its lemmas counted first, so the map is sized
+ * once. */
+static int load_freq(struct lexicon *lx)
+{
+        size_t len, n, cap = 0, pool;
+        char *buf = file_read(WORDNET_CNTLIST, &len);
+        struct keyref *v = NULL;
+        int neg, rc = -1;
+
+        if (!buf)
+                return errno == ENOMEM ? -1 : 0;
+        if (len >= UINT32_MAX || freq_parse(buf, len, 1, &v, &n, &cap, &pool, &neg) < 0)
+                goto out;
+        /* a negative count: the sums of runs would skip the clamp of each
+         * line's put below, so every line is its own run */
+        if (neg) {
+                free(buf); /* its lemmas are cut at their '%' */
+                free(v);
+                v = NULL;
+                cap = 0;
+                if (!(buf = file_read(WORDNET_CNTLIST, &len)) ||
+                    freq_parse(buf, len, 0, &v, &n, &cap, &pool, &neg) < 0)
+                        goto out;
+        }
+        lx->freq.dense = 1;
+        if (strmap_reserve(&lx->freq, n, pool) < 0 ||
+            keys_put(&lx->freq, buf, v, n, 1) < 0)
+                goto out;
+        rc = 0;
+out:
+        free(v);
+        free(buf);
+        return rc;
 }
 
 /* Reads the synset offsets of WordNet's index.noun and index.verb
@@ -712,35 +1231,61 @@ static int load_synsets(struct lexicon *lx, size_t k0, size_t k1)
 /* Reads the verb lemmas of WordNet's index.verb into lx->verbs, as
  * load_synsets(lx, 1, 2) would (the same lines, the same order), without
  * their synsets: those are read at the first synonym question, and the
- * verbs are needed at once (lexicon_past_verb). */
+ * verbs are needed at once (lexicon_past_verb).  The file is read whole
+ * and its lemmas listed first, so the map is sized once. */
 static int load_verbs(struct lexicon *lx)
 {
-        FILE *fp = fopen(WORDNET_INDEX "verb", "r");
-        char line[4096];
+        size_t len, l, n = 0, cap = 0, pool = 0;
+        char *buf = file_read(WORDNET_INDEX "verb", &len), *p, *end;
+        struct keyref *v = NULL;
+        int rc = -1;
 
-        if (!fp)
-                return 0;
-        while (fgets(line, sizeof(line), fp)) {
-                char *save = NULL, *t, *lemma = NULL;
+        if (!buf)
+                return errno == ENOMEM ? -1 : 0;
+        if (len >= UINT32_MAX)
+                goto out;
+        end = buf + len;
+        for (p = buf; p < end; p += l) {
+                char *q, *lemma = NULL, *lend = NULL;
                 int nt = 0;
 
-                if (line[0] == ' ' || strchr(line, '_'))
+                l = line_len(p, end, 4096);
+                if (p[0] == ' ' || memchr(p, '_', l))
                         continue; /* licence header, multi-word */
-                /* load_synsets takes lines of 4 tokens or more */
-                for (t = strtok_r(line, " \n", &save); t && nt < 4;
-                     t = strtok_r(NULL, " \n", &save))
+                /* load_synsets takes lines of 4 tokens or more (strtok_r
+                 * on " \n") */
+                for (q = p; q < p + l && nt < 4;) {
+                        while (q < p + l && (*q == ' ' || *q == '\n'))
+                                q++;
+                        if (q == p + l)
+                                break;
                         if (nt++ == 0)
-                                lemma = t;
-                if (nt < 4 || strlen(lemma) >= TEXT_NORM_MAX)
-                        continue;
-                if (strmap_find(&lx->verbs, lemma) < 0 &&
-                    strmap_put(&lx->verbs, lemma, 1) < 0) {
-                        fclose(fp);
-                        return -1;
+                                lemma = q;
+                        while (q < p + l && *q != ' ' && *q != '\n')
+                                q++;
+                        if (nt == 1)
+                                lend = q;
                 }
+                if (nt < 4 || lend - lemma >= TEXT_NORM_MAX)
+                        continue;
+                *lend = '\0'; /* a blank: more tokens follow */
+                if (vec_reserve((void **)&v, &cap, n, sizeof(*v)) < 0)
+                        goto out;
+                v[n].off = (uint32_t)(lemma - buf);
+                v[n].len = (uint32_t)(lend - lemma);
+                v[n].val = 1;
+                pool += v[n].len + 1;
+                n++;
         }
-        fclose(fp);
-        return 0;
+        lx->verbs.dense = 1;
+        if (strmap_reserve(&lx->verbs, n, pool) < 0 ||
+            keys_put(&lx->verbs, buf, v, n, 0) < 0)
+                goto out;
+        rc = 0;
+out:
+        free(v);
+        free(buf);
+        return rc;
 }
 
 /* The synset entry of w or of its singular or base form, or -1. */
@@ -828,48 +1373,85 @@ int lexicon_synonym(const struct lexicon *lx, const char *a, const char *b)
         return 0;
 }
 
-/* Reads WordNet's verb.exc ("sold sell") into lemma -> "form form". */
+/* Copies the next word of [*p, e) (sscanf's "%127s": blanks skipped, at
+ * most size - 1 bytes) into w; returns 0, or -1 when none is left. */
+static int scan_word(const char **p, const char *e, char *w, size_t size)
+{
+        const char *s = *p;
+        size_t n = 0;
+
+        while (s < e && is_space(*s))
+                s++;
+        if (s == e)
+                return -1;
+        while (s < e && !is_space(*s) && n < size - 1)
+                w[n++] = *s++;
+        w[n] = '\0';
+        *p = s;
+        return 0;
+}
+
+/* Reads WordNet's verb.exc ("sold sell") into lemma -> "form form".  The
+ * file is read whole and its maps sized for its lines at once. */
 static int load_irregular(struct lexicon *lx)
 {
-        FILE *fp = fopen(WORDNET_VERB_EXC, "r");
-        char line[256], form[128], lemma[128];
+        size_t len, l, nlines = 0;
+        char *buf = file_read(WORDNET_VERB_EXC, &len), form[128], lemma[128];
+        const char *p, *end;
+        int rc = -1;
 
-        if (!fp)
-                return 0;
-        while (fgets(line, sizeof(line), fp)) {
-                int i;
+        if (!buf)
+                return errno == ENOMEM ? -1 : 0;
+        end = buf + len;
+        for (p = buf; p < end; p += l, nlines++)
+                l = line_len(p, end, 256);
+        if (strmap_reserve(&lx->irrpast, nlines, 0) < 0 ||
+            strmap_reserve(&lx->strings, nlines, 0) < 0)
+                goto out;
+        for (p = buf; p < end; p += l) {
+                const char *q = p;
+                size_t flen;
+                uint32_t fh;
+                int i, isnew, *v;
 
-                if (sscanf(line, "%127s %127s", form, lemma) != 2)
+                l = line_len(p, end, 256);
+                if (scan_word(&q, p + l, form, sizeof(form)) < 0 ||
+                    scan_word(&q, p + l, lemma, sizeof(lemma)) < 0)
                         continue;
-                if (strlen(form) < TEXT_NORM_MAX && strmap_find(&lx->irrpast, form) < 0) {
-                        if (!intern(lx, lemma) ||
-                            strmap_put(&lx->irrpast, form,
-                                       strmap_find(&lx->strings, lemma)) < 0)
-                                goto fail;
+                flen = strlen(form);
+                fh = text_hash(form);
+                if (flen < TEXT_NORM_MAX) {
+                        if (!(v = strmap_upsert(&lx->irrpast, form, flen, fh, &isnew)))
+                                goto out;
+                        if (isnew && (*v = intern_idx(lx, lemma, strlen(lemma),
+                                                      text_hash(lemma))) < 0)
+                                goto out;
                 }
-                i = strmap_find(&lx->irregular, lemma);
-                if (i < 0) {
+                if (!(v = strmap_upsert(&lx->irregular, lemma, strlen(lemma),
+                                        text_hash(lemma), &isnew)))
+                        goto out;
+                if (isnew) {
                         if (vec_reserve((void **)&lx->irrv, &lx->capirr, lx->nirr,
                                         sizeof(char *)) < 0 ||
-                            !(lx->irrv[lx->nirr] = strdup(form)) ||
-                            strmap_put(&lx->irregular, lemma, (int)lx->nirr) < 0)
-                                goto fail;
-                        lx->nirr++;
+                            !(lx->irrv[lx->nirr] = strdup(form)))
+                                goto out;
+                        *v = (int)lx->nirr++;
                 } else {
-                        size_t n = strlen(lx->irrv[i]) + strlen(form) + 2;
-                        char *s = realloc(lx->irrv[i], n);
+                        size_t n;
+                        char *s;
 
-                        if (!s)
-                                goto fail;
+                        i = *v;
+                        n = strlen(lx->irrv[i]) + flen + 2;
+                        if (!(s = realloc(lx->irrv[i], n)))
+                                goto out;
                         strcat(strcat(s, " "), form);
                         lx->irrv[i] = s;
                 }
         }
-        fclose(fp);
-        return 0;
-fail:
-        fclose(fp);
-        return -1;
+        rc = 0;
+out:
+        free(buf);
+        return rc;
 }
 
 static int is_vowel(char c)
