@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "httprecv.h"
+#include "itutil.h"
 
 #define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
@@ -37,18 +38,6 @@ static int run(const char *url, const char *out, const char *err)
         }
         waitpid(pid, &status, 0);
         return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-static int file_has(const char *path, const char *needle)
-{
-        char buf[1 << 16];
-        FILE *fp = fopen(path, "r");
-        size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
-
-        if (fp)
-                fclose(fp);
-        buf[n] = '\0';
-        return strstr(buf, needle) != NULL;
 }
 
 int main(void)
@@ -99,9 +88,9 @@ int main(void)
         httprecv_route(hr, "/refuse", &refuse);
         httprecv_url(hr, "/refuse", url, sizeof(url));
         CHECK(run(url, out, err) == 0);
-        CHECK(file_has(err, "not delivered"));
-        CHECK(file_has(out, "\"kind\":\"denial\""));
-        CHECK(file_has(err, SECRET) == 0); /* secrets never logged */
+        CHECK(itu_file_has(err, "not delivered"));
+        CHECK(itu_file_has(out, "\"kind\":\"denial\""));
+        CHECK(itu_file_has(err, SECRET) == 0); /* secrets never logged */
 
         httprecv_stop(hr);
         unlink(out);

@@ -1031,16 +1031,21 @@ struct keyref {
         int val;
 };
 
-/* Puts the n keys of v (in buf) into m, sized for them (strmap_reserve):
+/* Puts the n keys of v (in buf; pool bytes with their NULs) into m, a
+ * dense map (filled to 3/4) sized for them at once (strmap_reserve):
  * a new key takes its value, one already there keeps its own (sum 0) or
  * adds it to its own if positive (sum 1).  The keys are hashed first and
  * their slots fetched a few keys ahead: the inserts into a big, fresh
  * table do not wait for memory one after another.  Returns 0 or -1. */
 static int keys_put(struct strmap *m, const char *buf, struct keyref *v, size_t n,
-                    int sum)
+                    size_t pool, int sum)
 {
         enum { AHEAD = 8 };
         size_t i;
+
+        m->dense = 1;
+        if (strmap_reserve(m, n, pool) < 0)
+                return -1;
 
         for (i = 0; i < n; i++)
                 v[i].hash = text_hash(buf + v[i].off);
@@ -1132,9 +1137,7 @@ static int load_freq(struct lexicon *lx)
                     freq_parse(buf, len, 0, &v, &n, &cap, &pool, &neg) < 0)
                         goto out;
         }
-        lx->freq.dense = 1;
-        if (strmap_reserve(&lx->freq, n, pool) < 0 ||
-            keys_put(&lx->freq, buf, v, n, 1) < 0)
+        if (keys_put(&lx->freq, buf, v, n, pool, 1) < 0)
                 goto out;
         rc = 0;
 out:
@@ -1277,9 +1280,7 @@ static int load_verbs(struct lexicon *lx)
                 pool += v[n].len + 1;
                 n++;
         }
-        lx->verbs.dense = 1;
-        if (strmap_reserve(&lx->verbs, n, pool) < 0 ||
-            keys_put(&lx->verbs, buf, v, n, 0) < 0)
+        if (keys_put(&lx->verbs, buf, v, n, pool, 0) < 0)
                 goto out;
         rc = 0;
 out:
